@@ -1,0 +1,182 @@
+"""The one module that talks to MediaPipe: frames in, pose candidates out.
+
+MediaPipe's normalised x, y are converted to pixels here, once. Every pose the model finds
+in a frame is kept as a candidate; choosing the subject is the tracker's job
+(:mod:`assess.tracking`), not the model's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from assess.candidates import CandidateFrames
+from assess.errors import InputError
+from assess.io.model import ModelInfo
+from assess.io.video import Frame
+from assess.landmarks import N_LANDMARKS
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null while native code logs (Python's logging can't)."""
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class PoseEstimator:
+    """MediaPipe PoseLandmarker in video mode, created once per clip; use as a context manager.
+
+    Parameters
+    ----------
+    model : ModelInfo
+        The ``.task`` file.
+    max_people : int
+        How many poses the model may return per frame (1 is fastest).
+    min_confidence : float
+        Detection, presence and tracking confidence thresholds.
+    video_mode : bool
+        True for a timestamped stream (tracking between frames); False treats frames alone.
+    """
+
+    def __init__(
+        self,
+        model: ModelInfo,
+        *,
+        max_people: int = 1,
+        min_confidence: float = 0.5,
+        video_mode: bool = True,
+    ) -> None:
+        if max_people < 1:
+            raise ValueError(f"max_people must be >= 1, got {max_people}")
+        self.max_people = max_people
+        self._video_mode = video_mode
+        self._last_ms = -1
+        with _native_stderr_silenced():
+            from mediapipe.tasks.python.core.base_options import BaseOptions
+            from mediapipe.tasks.python.vision import (
+                PoseLandmarker,
+                PoseLandmarkerOptions,
+                RunningMode,
+            )
+
+            options = PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(model.path)),
+                running_mode=RunningMode.VIDEO if video_mode else RunningMode.IMAGE,
+                num_poses=max_people,
+                min_pose_detection_confidence=min_confidence,
+                min_pose_presence_confidence=min_confidence,
+                min_tracking_confidence=min_confidence,
+            )
+            try:
+                self._landmarker: Any = PoseLandmarker.create_from_options(options)
+            except (RuntimeError, ValueError) as exc:
+                raise InputError(
+                    f"pose model {model.path} could not be loaded ({type(exc).__name__}); "
+                    "give a MediaPipe pose landmarker .task file"
+                ) from exc
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the native landmarker (left to the garbage collector it prints at exit)."""
+        if self._landmarker is not None:
+            with _native_stderr_silenced():
+                self._landmarker.close()
+            self._landmarker = None
+
+    def detect(self, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Poses in one frame.
+
+        Returns
+        -------
+        image_px, world_m, visibility : ndarray
+            Shapes (k, 33, 3), (k, 33, 3), (k, 33) for the k poses found (k may be 0).
+        """
+        import mediapipe as mp
+
+        if self._landmarker is None:
+            raise ValueError("detect() called after close()")
+        height, width = frame.rgb.shape[:2]
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
+        if self._video_mode:
+            ms = max(round(frame.time_s * 1000.0), self._last_ms + 1)
+            self._last_ms = ms
+            result = self._landmarker.detect_for_video(image, ms)
+        else:
+            result = self._landmarker.detect(image)
+        k = len(result.pose_landmarks)
+        image_px = np.empty((k, N_LANDMARKS, 3))
+        world_m = np.full((k, N_LANDMARKS, 3), np.nan)
+        vis = np.empty((k, N_LANDMARKS))
+        for p, pose in enumerate(result.pose_landmarks):
+            arr = np.array([(lm.x, lm.y, lm.z, lm.visibility or 0.0) for lm in pose])
+            image_px[p, :, 0] = arr[:, 0] * width
+            image_px[p, :, 1] = arr[:, 1] * height
+            image_px[p, :, 2] = arr[:, 2] * width
+            vis[p] = arr[:, 3]
+            if p < len(result.pose_world_landmarks):
+                world_m[p] = [(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[p]]
+        return image_px, world_m, vis
+
+
+def estimate(
+    frames: Iterator[Frame], model: ModelInfo, /, *, max_people: int = 1
+) -> Iterator[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+    """Run the landmarker over a stream of frames; yield (time_s, image_px, world_m, vis)."""
+    with PoseEstimator(model, max_people=max_people) as estimator:
+        for frame in frames:
+            yield (frame.time_s, *estimator.detect(frame))
+
+
+def collect(
+    frames: Iterator[Frame],
+    model: ModelInfo,
+    /,
+    *,
+    max_people: int = 1,
+    frame_size_px: tuple[int, int],
+    on_frame: Any = None,
+) -> CandidateFrames:
+    """Run the landmarker over frames and gather every candidate pose into arrays."""
+    times: list[float] = []
+    images: list[np.ndarray] = []
+    worlds: list[np.ndarray] = []
+    viss: list[np.ndarray] = []
+    for t, image_px, world_m, vis in estimate(frames, model, max_people=max_people):
+        times.append(t)
+        images.append(image_px)
+        worlds.append(world_m)
+        viss.append(vis)
+        if on_frame is not None:
+            on_frame()
+    return CandidateFrames.from_lists(
+        times, images, worlds, viss, max_people=max_people, frame_size_px=frame_size_px
+    )

@@ -1,0 +1,215 @@
+"""Lock onto one subject among the poses found in each frame, and never jump to another.
+
+Candidates are linked frame to frame into tracklets by the distance of their torso centre,
+measured in torso lengths. The subject is the most prominent tracklet over the clip (the
+largest body summed over the frames it is seen in) or the tracklet nearest a point the user
+gives; later and earlier tracklets join it only where they do not overlap it in time and
+start close to where it was last seen. Frames where the subject is not found become gaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from assess.candidates import CandidateFrames
+from assess.landmarks import INDEX, LandmarkSeries
+
+FloatArray = NDArray[np.float64]
+_TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingReport:
+    """What the tracker did: people seen, frames kept, and frames dropped as someone else."""
+
+    max_people_seen: int
+    subject_frames: int
+    rejected_frames: int
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass
+class _Tracklet:
+    frames: list[int]
+    slots: list[int]
+    centres: list[FloatArray]
+    sizes: list[float]
+
+
+def _centre_and_size(image_px: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Torso centre (n, k, 2), torso length (n, k) and body box area (n, k)."""
+    torso = image_px[:, :, _TORSO, :2]
+    shoulders = torso[:, :, :2].mean(axis=2)
+    hips = torso[:, :, 2:].mean(axis=2)
+    centre = 0.5 * (shoulders + hips)
+    length = np.linalg.norm(shoulders - hips, axis=-1)
+    xy = image_px[:, :, :, :2]
+    finite = np.isfinite(xy)
+    present = np.asarray(finite[..., 0].any(axis=2))
+    lo = np.min(np.where(finite, xy, np.inf), axis=2)
+    hi = np.max(np.where(finite, xy, -np.inf), axis=2)
+    lo[~present] = np.nan
+    hi[~present] = np.nan
+    area = np.prod(hi - lo, axis=-1)
+    return centre, length, area
+
+
+def _link(c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float) -> list[_Tracklet]:
+    centre, length, _ = _centre_and_size(c.image_px)
+    present = c.present & np.isfinite(length) & (length > 0)
+    active: list[_Tracklet] = []
+    done: list[_Tracklet] = []
+    for i in range(c.n_frames):
+        t = c.time_s[i]
+        still = []
+        for tr in active:
+            if t - c.time_s[tr.frames[-1]] <= max_gap_s:
+                still.append(tr)
+            else:
+                done.append(tr)
+        active = still
+        slots = [int(s) for s in np.flatnonzero(present[i])]
+        pairs = []
+        for a, tr in enumerate(active):
+            for s in slots:
+                d = float(np.linalg.norm(centre[i, s] - tr.centres[-1])) / max(tr.sizes[-1], 1.0)
+                if d <= max_jump_torso:
+                    pairs.append((d, a, s))
+        used_a: set[int] = set()
+        used_s: set[int] = set()
+        for _, a, s in sorted(pairs):
+            if a in used_a or s in used_s:
+                continue
+            used_a.add(a)
+            used_s.add(s)
+            tr = active[a]
+            tr.frames.append(i)
+            tr.slots.append(s)
+            tr.centres.append(centre[i, s])
+            tr.sizes.append(float(length[i, s]))
+        for s in slots:
+            if s not in used_s:
+                active.append(_Tracklet([i], [s], [centre[i, s]], [float(length[i, s])]))
+    return done + active
+
+
+def select_subject(
+    candidates: CandidateFrames,
+    /,
+    *,
+    point_px: tuple[float, float] | None = None,
+    max_jump_torso: float = 0.6,
+    max_gap_s: float = 0.5,
+) -> tuple[LandmarkSeries, TrackingReport]:
+    """Choose one subject and return their landmark series.
+
+    Parameters
+    ----------
+    candidates : CandidateFrames
+        Every pose found in every frame.
+    point_px : (float, float), optional
+        Pick the person whose torso passes nearest this image point instead of the most
+        prominent person.
+    max_jump_torso : float
+        Largest torso-centre move between consecutive detections of one person, in torso
+        lengths, within the gap allowance.
+    max_gap_s : float
+        Longest time a person may be lost before a detection counts as a new tracklet.
+
+    Returns
+    -------
+    LandmarkSeries, TrackingReport
+        The subject's landmarks (NaN where not found) and what the tracker did.
+    """
+    n = candidates.n_frames
+    _, _, area = _centre_and_size(candidates.image_px)
+    tracklets = _link(candidates, max_jump_torso=max_jump_torso, max_gap_s=max_gap_s)
+    people = int(candidates.present.sum(axis=1).max()) if n else 0
+    image = np.full((n, candidates.image_px.shape[2], 3), np.nan)
+    world = np.full_like(image, np.nan)
+    vis = np.zeros((n, candidates.image_px.shape[2]))
+    if not tracklets:
+        series = LandmarkSeries(
+            time_s=candidates.time_s,
+            image_px=image,
+            world_m=world,
+            visibility=vis,
+            frame_size_px=candidates.frame_size_px,
+        )
+        return series, TrackingReport(max_people_seen=0, subject_frames=0, rejected_frames=0)
+
+    def prominence(tr: _Tracklet) -> float:
+        return float(np.nansum([area[f, s] for f, s in zip(tr.frames, tr.slots, strict=True)]))
+
+    if point_px is None:
+        seed = max(tracklets, key=prominence)
+    else:
+        p = np.asarray(point_px, dtype=float)
+        seed = min(
+            tracklets,
+            key=lambda tr: (
+                float(np.min(np.linalg.norm(np.asarray(tr.centres) - p, axis=1)))
+                / max(float(np.median(tr.sizes)), 1.0)
+            ),
+        )
+    chosen = [seed]
+    # Extend forward and backward with tracklets that continue the subject after a loss.
+    rest = sorted((tr for tr in tracklets if tr is not seed), key=lambda tr: tr.frames[0])
+    for direction in (1, -1):
+        while True:
+            ends = chosen[-1] if direction == 1 else chosen[0]
+            edge_frame = ends.frames[-1] if direction == 1 else ends.frames[0]
+            edge_c = ends.centres[-1] if direction == 1 else ends.centres[0]
+            size = float(np.median(ends.sizes))
+            best, best_d = None, np.inf
+            for tr in rest:
+                f0 = tr.frames[0] if direction == 1 else tr.frames[-1]
+                if (f0 - edge_frame) * direction <= 0:
+                    continue
+                gap_s = abs(candidates.time_s[f0] - candidates.time_s[edge_frame])
+                c0 = tr.centres[0] if direction == 1 else tr.centres[-1]
+                # A person walks about 3 torso lengths a second; allow that across the gap.
+                d = float(np.linalg.norm(c0 - edge_c)) / max(size, 1.0)
+                if d <= max_jump_torso + 3.0 * gap_s and d < best_d and prominence(tr) > 0:
+                    best, best_d = tr, d
+            if best is None:
+                break
+            rest.remove(best)
+            if direction == 1:
+                chosen.append(best)
+            else:
+                chosen.insert(0, best)
+    taken = np.zeros(n, dtype=bool)
+    for tr in chosen:
+        for f, s in zip(tr.frames, tr.slots, strict=True):
+            if taken[f]:
+                continue
+            taken[f] = True
+            image[f] = candidates.image_px[f, s]
+            world[f] = candidates.world_m[f, s]
+            vis[f] = candidates.visibility[f, s]
+    present_any = candidates.present.any(axis=1)
+    rejected = int((present_any & ~taken).sum())
+    warnings: list[str] = []
+    if people > 1:
+        warnings.append(
+            f"{people} people were in view; the analysis follows one subject "
+            f"({'the person nearest the given point' if point_px else 'the most prominent person'})"
+        )
+    series = LandmarkSeries(
+        time_s=candidates.time_s,
+        image_px=image,
+        world_m=world,
+        visibility=vis,
+        frame_size_px=candidates.frame_size_px,
+    )
+    report = TrackingReport(
+        max_people_seen=people,
+        subject_frames=int(taken.sum()),
+        rejected_frames=rejected,
+        warnings=tuple(warnings),
+    )
+    return series, report
