@@ -213,3 +213,42 @@ def select_subject(
         warnings=tuple(warnings),
     )
     return series, report
+
+
+class OnlineTracker:
+    """Causal subject lock for live video: each frame is decided as it arrives.
+
+    The first person seen with the largest body becomes the subject; afterwards only a pose
+    whose torso centre lies within reach of the last position is accepted (``max_jump_torso``
+    torso lengths plus about 3 torso lengths per second of loss), so the tracker never jumps
+    to someone else; frames without such a pose are gaps.
+    """
+
+    def __init__(self, *, max_jump_torso: float = 0.6) -> None:
+        self.max_jump_torso = max_jump_torso
+        self._last_centre: FloatArray | None = None
+        self._last_size = 0.0
+        self._last_time = 0.0
+
+    def choose(self, time_s: float, image_px: FloatArray) -> int | None:
+        """Index of the subject among the poses of one frame (shape (k, 33, 3)), or None."""
+        if image_px.shape[0] == 0:
+            return None
+        centre, length, area = _centre_and_size(image_px[None])
+        centre, length, area = centre[0], length[0], area[0]
+        ok = np.isfinite(length) & (length > 0)
+        if not ok.any():
+            return None
+        if self._last_centre is None:
+            best = int(np.nanargmax(np.where(ok, area, -np.inf)))
+        else:
+            reach = self.max_jump_torso + 3.0 * max(time_s - self._last_time, 0.0)
+            dist = np.linalg.norm(centre - self._last_centre, axis=1) / max(self._last_size, 1.0)
+            dist = np.where(ok, dist, np.inf)
+            best = int(np.argmin(dist))
+            if dist[best] > reach:
+                return None
+        self._last_centre = centre[best]
+        self._last_size = float(length[best])
+        self._last_time = time_s
+        return best

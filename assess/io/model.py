@@ -13,7 +13,7 @@ from assess.errors import InputError
 MODEL_ENV = "ASSESS_POSE_MODEL"
 SHIPPED_NAME = "pose_landmarker_full"
 #: sha256 of ``models/pose_landmarker_full.task`` as built by ``tools/build_model.py``.
-SHIPPED_SHA256 = "PENDING"
+SHIPPED_SHA256 = "5b7ba0bb71c07ef8657ce7f1427655c1d2b74b7fb5c3a9fbca325eb7066245c2"
 SHIPPED_PATH = Path(__file__).resolve().parents[2] / "models" / f"{SHIPPED_NAME}.task"
 
 

@@ -77,7 +77,8 @@ def _open(path: Path) -> av.container.InputContainer:
 
 
 def _upright(frame: av.VideoFrame) -> RgbFrame:
-    rgb: RgbFrame = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+    # PyAV pads rows to an alignment; MediaPipe needs a contiguous buffer.
+    rgb: RgbFrame = np.ascontiguousarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
     quarter_turns = round(frame.rotation / 90) % 4
     if quarter_turns:
         # The display matrix rotates counter-clockwise by frame.rotation degrees.

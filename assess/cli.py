@@ -1,0 +1,201 @@
+"""The ``assess`` command line: thin wrappers over :mod:`assess.pipeline` and the analyzers.
+
+Bad input ends with one line on stderr (what is wrong, what to do) and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assess.errors import InputError
+
+EXIT_BAD_INPUT = 2
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 50.0, 250.0
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Measure how a person with low back pain moves, from ordinary video, offline.",
+)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(file=sys.stderr)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} frames"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _check_height(height_cm: float | None) -> None:
+    if height_cm is not None and not MIN_HEIGHT_CM <= height_cm <= MAX_HEIGHT_CM:
+        raise InputError(
+            f"--height-cm {height_cm:g} is not a possible standing height; give the patient's "
+            f"height in centimetres ({MIN_HEIGHT_CM:g}-{MAX_HEIGHT_CM:g})"
+        )
+
+
+def _parse_point(point: str | None) -> tuple[float, float] | None:
+    if point is None:
+        return None
+    try:
+        x, y = (float(v) for v in point.split(","))
+    except ValueError as exc:
+        raise InputError(f"--point {point!r} must be two pixel coordinates as X,Y (e.g. 640,400)") from exc
+    return x, y
+
+
+@app.command()
+def analyze(
+    video: Annotated[Path, typer.Argument(help="The clip (mp4, mov, avi, webm, mkv).")],
+    movement: Annotated[str, typer.Option("--movement", "-m", help="Which movement the clip shows.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for report.json.")] = None,
+    height_cm: Annotated[float | None, typer.Option(help="Patient's height, for figures in cm.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+    mirrored: Annotated[bool, typer.Option(help="The clip is mirrored (selfie webcam).")] = False,
+    point: Annotated[str | None, typer.Option(help="Follow the person nearest X,Y (pixels).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+) -> None:
+    """Analyse one clip and write OUT/report.json (and OUT/landmarks.npz, reused next time)."""
+    from assess.service import analyze_clip, known_movements
+
+    if movement not in known_movements():
+        raise InputError(f"unknown movement {movement!r}; choose one of: {', '.join(known_movements())}")
+    _check_height(height_cm)
+    out_dir = out if out is not None else Path("assess-out") / video.stem
+    with _progress(f"{video.name}: pose") as update:
+        report_path = analyze_clip(
+            video,
+            movement=movement,
+            out_dir=out_dir,
+            height_cm=height_cm,
+            model_path=model,
+            mirrored=mirrored,
+            point_px=_parse_point(point),
+            workers=workers,
+            progress=update,
+        )
+    typer.echo(str(report_path))
+
+
+@app.command()
+def landmarks(
+    video: Annotated[Path, typer.Argument(help="The clip, or a webcam index with --webcam.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .npz file to write.")],
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+    point: Annotated[str | None, typer.Option(help="Follow the person nearest X,Y (pixels).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+) -> None:
+    """Run the pose model over a clip and save the subject's landmark series."""
+    from assess.service import save_clip_landmarks
+
+    if output.suffix != ".npz":
+        raise InputError(f"--output {output} must end in .npz")
+    with _progress(f"{video.name}: pose") as update:
+        save_clip_landmarks(
+            video, output, model_path=model, point_px=_parse_point(point), workers=workers, progress=update
+        )
+    typer.echo(str(output))
+
+
+@app.command()
+def webcam(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .npz file to write.")],
+    index: Annotated[int, typer.Option(help="Webcam device index.")] = 0,
+    seconds: Annotated[float, typer.Option(help="How long to record.")] = 10.0,
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+) -> None:
+    """Record landmarks live from a webcam (causal: each frame is used as it arrives)."""
+    from assess.service import record_webcam
+
+    record_webcam(index, output, seconds=seconds, model_path=model)
+    typer.echo(str(output))
+
+
+@app.command()
+def movements() -> None:
+    """List the movements that can be analysed."""
+    from assess.service import known_movements
+
+    for name in known_movements():
+        typer.echo(name)
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the clips.")] = Path("sample_videos"),
+) -> None:
+    """Regenerate the bundled sample clips with the project's own renderer."""
+    from assess.render.samples import write_samples
+
+    for path in write_samples(out):
+        typer.echo(str(path))
+
+
+def _quiet_native_stderr() -> None:
+    """Send native (C++) log lines to /dev/null while Python keeps writing to the real stderr."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(saved, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
+def main() -> None:
+    """Console entry point: run the app, turning bad input into one line and exit code 2."""
+    _quiet_native_stderr()
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        print(f"assess: error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        print("assess: interrupted; nothing was written", file=sys.stderr)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors from the argument parser carry a one-line message of their own.
+        format_message = getattr(exc, "format_message", None)
+        if callable(format_message):
+            print(f"assess: error: {format_message()} (see 'assess --help')", file=sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
+        if type(exc).__name__ == "Abort":
+            sys.exit(130)
+        if os.environ.get("ASSESS_DEBUG"):
+            raise
+        print(
+            f"assess: internal error: {type(exc).__name__}: {exc} "
+            "(set ASSESS_DEBUG=1 for details and report it)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
