@@ -18,6 +18,7 @@ from assess.candidates import CandidateFrames
 from assess.landmarks import INDEX, LandmarkSeries
 
 FloatArray = NDArray[np.float64]
+_LARGEST = "the largest person in view, nearest the camera"
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 
 
@@ -96,6 +97,39 @@ def _link(c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float) -> lis
     return done + active
 
 
+def _grow(
+    chain: list[_Tracklet], pool: list[_Tracklet], time_s: FloatArray, *, max_jump_torso: float
+) -> None:
+    """Extend a chain forward and backward with pool tracklets that continue it after a loss."""
+    for direction in (1, -1):
+        while True:
+            end = chain[-1] if direction == 1 else chain[0]
+            edge_frame = end.frames[-1] if direction == 1 else end.frames[0]
+            edge_c = end.centres[-1] if direction == 1 else end.centres[0]
+            size = max(float(np.median(end.sizes)), 1.0)
+            best, best_d = None, np.inf
+            for tr in pool:
+                # The first frame of ``tr`` beyond the chain's end (tracklets may overlap it).
+                beyond = [k for k, f in enumerate(tr.frames) if (f - edge_frame) * direction > 0]
+                if not beyond:
+                    continue
+                k0 = beyond[0] if direction == 1 else beyond[-1]
+                f0 = tr.frames[k0]
+                gap_s = abs(float(time_s[f0] - time_s[edge_frame]))
+                c0 = tr.centres[k0]
+                # A person walks about 3 torso lengths a second; allow that across the gap.
+                d = float(np.linalg.norm(c0 - edge_c)) / size
+                if d <= max_jump_torso + 3.0 * gap_s and d < best_d:
+                    best, best_d = tr, d
+            if best is None:
+                break
+            pool.remove(best)
+            if direction == 1:
+                chain.append(best)
+            else:
+                chain.insert(0, best)
+
+
 def select_subject(
     candidates: CandidateFrames,
     /,
@@ -125,7 +159,6 @@ def select_subject(
         The subject's landmarks (NaN where not found) and what the tracker did.
     """
     n = candidates.n_frames
-    _, _, area = _centre_and_size(candidates.image_px)
     tracklets = _link(candidates, max_jump_torso=max_jump_torso, max_gap_s=max_gap_s)
     people = int(candidates.present.sum(axis=1).max()) if n else 0
     image = np.full((n, candidates.image_px.shape[2], 3), np.nan)
@@ -141,47 +174,48 @@ def select_subject(
         )
         return series, TrackingReport(max_people_seen=0, subject_frames=0, rejected_frames=0)
 
-    def prominence(tr: _Tracklet) -> float:
-        return float(np.nansum([area[f, s] for f, s in zip(tr.frames, tr.slots, strict=True)]))
+    _, length, _ = _centre_and_size(candidates.image_px)
+    img = candidates.image_px
+    hips = img[:, :, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=2)
+    ankles = img[:, :, [INDEX["left_ankle"], INDEX["right_ankle"]], :2].mean(axis=2)
+    body = length + np.linalg.norm(hips - ankles, axis=-1)
 
+    def frames_of(chain: list[_Tracklet]) -> list[tuple[int, int]]:
+        return [(f, s) for tr in chain for f, s in zip(tr.frames, tr.slots, strict=True)]
+
+    def prominence(tr: _Tracklet) -> float:
+        return float(np.nansum([length[f, s] for f, s in zip(tr.frames, tr.slots, strict=True)]))
+
+    def seen_s(chain: list[_Tracklet]) -> float:
+        return float(len({f for f, _ in frames_of(chain)})) / max(candidates.n_frames, 1) * duration_s
+
+    def scale(chain: list[_Tracklet]) -> float:
+        return float(np.nanmedian([body[f, s] for f, s in frames_of(chain)]))
+
+    duration_s = float(candidates.time_s[-1] - candidates.time_s[0]) if n > 1 else 0.0
+    ranked = sorted(tracklets, key=prominence, reverse=True)
+    chains: list[list[_Tracklet]] = []
+    while ranked:
+        chain = [ranked.pop(0)]
+        _grow(chain, ranked, candidates.time_s, max_jump_torso=max_jump_torso)
+        chains.append(sorted(chain, key=lambda tr: tr.frames[0]))
     if point_px is None:
-        seed = max(tracklets, key=prominence)
+        # The patient is the largest body (nearest the camera) among the people seen for a
+        # meaningful time: at least 1 s and a quarter of the time the longest-seen person was.
+        longest = max(seen_s(ch) for ch in chains)
+        eligible = [ch for ch in chains if seen_s(ch) >= min(1.0, longest) and seen_s(ch) >= 0.25 * longest]
+        chosen = max(eligible, key=scale)
     else:
         p = np.asarray(point_px, dtype=float)
-        seed = min(
-            tracklets,
-            key=lambda tr: (
+
+        def reach(ch: list[_Tracklet]) -> float:
+            return min(
                 float(np.min(np.linalg.norm(np.asarray(tr.centres) - p, axis=1)))
                 / max(float(np.median(tr.sizes)), 1.0)
-            ),
-        )
-    chosen = [seed]
-    # Extend forward and backward with tracklets that continue the subject after a loss.
-    rest = sorted((tr for tr in tracklets if tr is not seed), key=lambda tr: tr.frames[0])
-    for direction in (1, -1):
-        while True:
-            ends = chosen[-1] if direction == 1 else chosen[0]
-            edge_frame = ends.frames[-1] if direction == 1 else ends.frames[0]
-            edge_c = ends.centres[-1] if direction == 1 else ends.centres[0]
-            size = float(np.median(ends.sizes))
-            best, best_d = None, np.inf
-            for tr in rest:
-                f0 = tr.frames[0] if direction == 1 else tr.frames[-1]
-                if (f0 - edge_frame) * direction <= 0:
-                    continue
-                gap_s = abs(candidates.time_s[f0] - candidates.time_s[edge_frame])
-                c0 = tr.centres[0] if direction == 1 else tr.centres[-1]
-                # A person walks about 3 torso lengths a second; allow that across the gap.
-                d = float(np.linalg.norm(c0 - edge_c)) / max(size, 1.0)
-                if d <= max_jump_torso + 3.0 * gap_s and d < best_d and prominence(tr) > 0:
-                    best, best_d = tr, d
-            if best is None:
-                break
-            rest.remove(best)
-            if direction == 1:
-                chosen.append(best)
-            else:
-                chosen.insert(0, best)
+                for tr in ch
+            )
+
+        chosen = min(chains, key=reach)
     taken = np.zeros(n, dtype=bool)
     for tr in chosen:
         for f, s in zip(tr.frames, tr.slots, strict=True):
@@ -197,7 +231,7 @@ def select_subject(
     if people > 1:
         warnings.append(
             f"{people} people were in view; the analysis follows one subject "
-            f"({'the person nearest the given point' if point_px else 'the most prominent person'})"
+            f"({'the person nearest the given point' if point_px else _LARGEST})"
         )
     series = LandmarkSeries(
         time_s=candidates.time_s,
