@@ -30,6 +30,9 @@ ProgressFn = Callable[[int, int], None]
 PARALLEL_MIN_DURATION_S = 10.0
 WARMUP_S = 1.0
 MAX_PEOPLE_CAP = 4
+#: Frames are shrunk to this longer side before the model (its inputs are 224-256 px anyway);
+#: landmarks are still reported in the clip's own pixels.
+ANALYSIS_MAX_SIDE_PX = 1280
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +62,8 @@ def count_people(
     most = 0
     with PoseEstimator(model, max_people=MAX_PEOPLE_CAP) as est:
         for t in starts:
-            for frame in itertools.islice(iter_frames(path, start_s=t), burst_frames):
+            frames = iter_frames(path, start_s=t, max_side_px=ANALYSIS_MAX_SIDE_PX)
+            for frame in itertools.islice(frames, burst_frames):
                 most = max(most, est.detect(frame)[0].shape[0])
     return most
 
@@ -78,7 +82,9 @@ def _segment_worker(
     def tick() -> None:
         queue.put(("tick", 1))
 
-    frames = iter_frames(Path(path), start_s=max(0.0, start_s - WARMUP_S), end_s=end_s)
+    frames = iter_frames(
+        Path(path), start_s=max(0.0, start_s - WARMUP_S), end_s=end_s, max_side_px=ANALYSIS_MAX_SIDE_PX
+    )
     cands = collect(frames, model, max_people=max_people, frame_size_px=frame_size_px, on_frame=tick)
     keep = cands.time_s >= start_s
     queue.put(
@@ -117,7 +123,8 @@ def _run_segments(
             if progress is not None:
                 progress(done, total)
 
-        return collect(iter_frames(path), model, max_people=max_people, frame_size_px=size, on_frame=tick)
+        frames = iter_frames(path, max_side_px=ANALYSIS_MAX_SIDE_PX)
+        return collect(frames, model, max_people=max_people, frame_size_px=size, on_frame=tick)
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     bounds = [info.duration_s * i / workers for i in range(workers + 1)]

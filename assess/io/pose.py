@@ -112,8 +112,13 @@ class PoseEstimator:
                 self._landmarker.close()
             self._landmarker = None
 
-    def detect(self, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def detect(
+        self, frame: Frame, *, frame_size_px: tuple[int, int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Poses in one frame.
+
+        ``frame_size_px`` is the (width, height) the pixel coordinates refer to when the frame
+        was shrunk for speed; by default the frame's own size.
 
         Returns
         -------
@@ -124,7 +129,7 @@ class PoseEstimator:
 
         if self._landmarker is None:
             raise ValueError("detect() called after close()")
-        height, width = frame.rgb.shape[:2]
+        width, height = frame_size_px or (frame.rgb.shape[1], frame.rgb.shape[0])
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
         if self._video_mode:
             ms = max(round(frame.time_s * 1000.0), self._last_ms + 1)
@@ -147,13 +152,49 @@ class PoseEstimator:
         return image_px, world_m, vis
 
 
+def _prefetched(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
+    """Decode in a background thread so decoding overlaps inference (both release the GIL)."""
+    import queue
+    import threading
+
+    q: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for f in frames:
+                if stop.is_set():
+                    return
+                q.put(f)
+            q.put(None)
+        except BaseException as exc:  # re-raised in the consumer  # noqa: BLE001
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while not q.empty():
+            q.get_nowait()
+
+
 def estimate(
-    frames: Iterator[Frame], model: ModelInfo, /, *, max_people: int = 1
+    frames: Iterator[Frame],
+    model: ModelInfo,
+    /,
+    *,
+    max_people: int = 1,
+    frame_size_px: tuple[int, int] | None = None,
 ) -> Iterator[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
     """Run the landmarker over a stream of frames; yield (time_s, image_px, world_m, vis)."""
     with PoseEstimator(model, max_people=max_people) as estimator:
-        for frame in frames:
-            yield (frame.time_s, *estimator.detect(frame))
+        for frame in _prefetched(frames):
+            yield (frame.time_s, *estimator.detect(frame, frame_size_px=frame_size_px))
 
 
 def collect(
@@ -170,7 +211,9 @@ def collect(
     images: list[np.ndarray] = []
     worlds: list[np.ndarray] = []
     viss: list[np.ndarray] = []
-    for t, image_px, world_m, vis in estimate(frames, model, max_people=max_people):
+    for t, image_px, world_m, vis in estimate(
+        frames, model, max_people=max_people, frame_size_px=frame_size_px
+    ):
         times.append(t)
         images.append(image_px)
         worlds.append(world_m)

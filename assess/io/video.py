@@ -76,7 +76,11 @@ def _open(path: Path) -> av.container.InputContainer:
     return container
 
 
-def _upright(frame: av.VideoFrame) -> RgbFrame:
+def _upright(frame: av.VideoFrame, max_side_px: int | None = None) -> RgbFrame:
+    if max_side_px is not None and max(frame.width, frame.height) > max_side_px:
+        # Scale in the decoder's colour conversion (cheap); the aspect ratio is kept.
+        f = max_side_px / max(frame.width, frame.height)
+        frame = frame.reformat(width=2 * round(frame.width * f / 2), height=2 * round(frame.height * f / 2))
     # PyAV pads rows to an alignment; MediaPipe needs a contiguous buffer.
     rgb: RgbFrame = np.ascontiguousarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
     quarter_turns = round(frame.rotation / 90) % 4
@@ -125,7 +129,12 @@ def probe(path: Path) -> VideoInfo:
 
 
 def iter_frames(
-    path: Path, /, *, start_s: float | None = None, end_s: float | None = None
+    path: Path,
+    /,
+    *,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    max_side_px: int | None = None,
 ) -> Iterator[Frame]:
     """Decode upright RGB frames with their real presentation times.
 
@@ -136,6 +145,8 @@ def iter_frames(
     start_s, end_s : float, optional
         Yield only frames with ``start_s <= time_s < end_s``; seeking lands on the key
         frame before ``start_s`` and decodes forward, so the first frame is exact.
+    max_side_px : int, optional
+        Shrink frames whose longer side exceeds this (aspect ratio kept).
 
     Notes
     -----
@@ -160,7 +171,7 @@ def iter_frames(
                 if end_s is not None and t >= end_s:
                     break
                 last_t = t
-                yield Frame(t, _upright(frame))
+                yield Frame(t, _upright(frame, max_side_px))
         except av.error.FFmpegError:
             return  # truncated or corrupt tail: stop at the last good frame
 
