@@ -138,6 +138,23 @@ class LandmarkSeries:
         """Midpoint of the left and right landmark ``name`` (e.g. ``"hip"``), shape (n, 2)."""
         return 0.5 * (self.px(f"left_{name}") + self.px(f"right_{name}"))
 
+    def centre_px(self, name: str) -> FloatArray:
+        """Midpoint of the left and right landmark ``name``, or the one that is present.
+
+        From the side the far landmark is often hidden (NaN after visibility gating); the near
+        one alone then stands for the pair, which projects to nearly the same place.
+        """
+        pair = np.stack([self.px(f"left_{name}"), self.px(f"right_{name}")])
+        out = np.full(pair.shape[1:], np.nan)
+        ok = np.isfinite(pair).all(axis=2)
+        both = ok.all(axis=0)
+        out[both] = pair[:, both].mean(axis=0)
+        only_l = ok[0] & ~ok[1]
+        only_r = ok[1] & ~ok[0]
+        out[only_l] = pair[0, only_l]
+        out[only_r] = pair[1, only_r]
+        return out
+
     def select(self, mask_or_slice: NDArray[np.bool_] | slice) -> LandmarkSeries:
         """Frames selected by a boolean mask or a slice."""
         return replace(

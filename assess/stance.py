@@ -30,21 +30,24 @@ class StillWindow:
 
 def body_speed(series: LandmarkSeries, /) -> FloatArray:
     """Speed of the hip, shoulder and knee centres in torso lengths per second, per frame."""
-    torso = np.linalg.norm(series.mid_px("shoulder") - series.mid_px("hip"), axis=1)
+    torso = np.linalg.norm(series.centre_px("shoulder") - series.centre_px("hip"), axis=1)
     scale = float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
-    pts = np.stack([series.mid_px("hip"), series.mid_px("shoulder"), series.mid_px("knee")], axis=1)
+    pts = np.stack([series.centre_px("hip"), series.centre_px("shoulder"), series.centre_px("knee")], axis=1)
     speed = np.full(series.n_frames, np.nan)
     if series.n_frames < 2 or not np.isfinite(scale):
         return speed
     dt = np.gradient(series.time_s)
     vel = np.gradient(pts, axis=0) / dt[:, None, None]
-    speed = np.max(np.linalg.norm(vel, axis=-1), axis=1) / scale
+    norms = np.linalg.norm(vel, axis=-1)
+    # The knees may be hidden; the hip and shoulder centres must be there.
+    core = np.isfinite(norms[:, :2]).all(axis=1)
+    speed = np.where(core, np.max(np.where(np.isfinite(norms), norms, 0.0), axis=1), np.nan) / scale
     return np.asarray(speed)
 
 
 def trunk_inclination_image_deg(series: LandmarkSeries, /) -> FloatArray:
     """Inclination of the mid-hip -> mid-shoulder line from the image vertical (+ image right)."""
-    return inclination_deg(series.mid_px("hip"), series.mid_px("shoulder"))
+    return inclination_deg(series.centre_px("hip"), series.centre_px("shoulder"))
 
 
 def find_still_windows(

@@ -53,11 +53,18 @@ def detect_view(series: LandmarkSeries, /) -> ViewEstimate | None:
     hip_w = series.px("left_hip")[:, 0] - series.px("right_hip")[:, 0]
     torso = np.linalg.norm(series.mid_px("shoulder") - series.mid_px("hip"), axis=1)
     ok = np.isfinite(sh_w) & np.isfinite(hip_w) & np.isfinite(torso) & (torso > 0)
-    if ok.sum() < 1:
+    centre_ok = np.isfinite(series.centre_px("shoulder")).all(axis=1) & np.isfinite(
+        series.centre_px("hip")
+    ).all(axis=1)
+    if centre_ok.sum() < 1:
         return None
-    ratio = float(np.median((np.abs(sh_w[ok]) + np.abs(hip_w[ok])) / (2.0 * torso[ok])))
+    if ok.sum() < 0.1 * centre_ok.sum():
+        # One side of the body is hidden in nearly every frame: the camera sees a profile.
+        ratio = 0.0
+    else:
+        ratio = float(np.median((np.abs(sh_w[ok]) + np.abs(hip_w[ok])) / (2.0 * torso[ok])))
     if ratio < 0.5 * (SIDE_MAX_WIDTH_RATIO + FRONTAL_MIN_WIDTH_RATIO):
-        nose_ahead = series.px("nose")[:, 0] - series.mid_px("ear")[:, 0]
+        nose_ahead = series.px("nose")[:, 0] - series.centre_px("ear")[:, 0]
         toes_ahead = (
             series.px("left_foot_index")[:, 0]
             + series.px("right_foot_index")[:, 0]

@@ -140,8 +140,8 @@ class Posture:
                 )
         else:
             fwd = view.forward_sign
-            trunk = fwd * inclination_deg(quiet.mid_px("hip"), quiet.mid_px("shoulder"))
-            near = quiet.mid_px("ear"), quiet.mid_px("shoulder")
+            trunk = fwd * inclination_deg(quiet.centre_px("hip"), quiet.centre_px("shoulder"))
+            near = quiet.centre_px("ear"), quiet.centre_px("shoulder")
             head = fwd * inclination_deg(near[1], near[0])
             for label, values in (("trunk_lean", trunk), ("head_forward", head)):
                 finite = values[np.isfinite(values)]
