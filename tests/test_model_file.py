@@ -48,5 +48,9 @@ def test_environment_variable_and_explicit_path_choose_another_model(
     assert info.sha256 == sha256_file(other)
     monkeypatch.delenv(MODEL_ENV)
     assert resolve_model(other).path == other
-    with pytest.raises(InputError, match="not a .task"):
+    with pytest.raises(InputError, match="not found"):
         resolve_model(tmp_path)
+    wrong = tmp_path / "model.tflite"
+    wrong.write_bytes(b"x")
+    with pytest.raises(InputError, match="not a .task"):
+        resolve_model(wrong)
