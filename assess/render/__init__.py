@@ -89,6 +89,15 @@ BLAZEPOSE_JOINTS: Mapping[int, str] = {
 }
 
 
+def _json_floats(values: NDArray[np.float64], decimals: int) -> list[float | None]:
+    """Rounded floats with NaN as None (JSON has no NaN)."""
+    return [None if not math.isfinite(v) else round(float(v), decimals) for v in values]
+
+
+def _from_json_floats(values: list[float | None]) -> NDArray[np.float64]:
+    return np.array([math.nan if x is None else x for x in values], dtype=float)
+
+
 def _image_facing(facing: FacingName, mirrored: bool) -> FacingName:
     if mirrored and facing in ("left", "right"):
         return "right" if facing == "left" else "left"
@@ -163,7 +172,7 @@ class RenderTruth:
             "height_m": self.height_m,
             "n_frames": len(self.time_s),
             "time_s": np.round(self.time_s, 5).tolist(),
-            "angles": {k: np.round(v, decimals).tolist() for k, v in self.angles.items()},
+            "angles": {k: _json_floats(v, decimals) for k, v in self.angles.items()},
             "repetitions": [r.to_dict() for r in self.repetitions],
             "gait_events": [e.to_dict() for e in self.gait_events],
             "gait_summary": dict(self.gait_summary),
@@ -191,7 +200,7 @@ class RenderTruth:
             display_rotation_deg=d["display_rotation_deg"],
             height_m=d["height_m"],
             time_s=np.asarray(d["time_s"], dtype=float),
-            angles={k: np.asarray(v, dtype=float) for k, v in d["angles"].items()},
+            angles={k: _from_json_floats(v) for k, v in d["angles"].items()},
             repetitions=tuple(Repetition(**r) for r in d["repetitions"]),
             gait_events=tuple(GaitEvent(**e) for e in d["gait_events"]),
             gait_summary=d["gait_summary"],
@@ -296,6 +305,7 @@ def render_clip(
     portrait_rotation_tag: bool = False,
     frame_time_jitter_s: float = 0.0,
     crf: int = 23,
+    preset: str = "veryfast",
     write_truth: bool = True,
     keypoints_in_json: bool = False,
     seed: int = 0,
@@ -338,6 +348,8 @@ def render_clip(
         Variable frame rate: each frame time moves by up to this much (uniform, seeded).
     crf : int
         x264 quality.
+    preset : str
+        x264 speed preset.
     write_truth : bool
         Write ``<out_path>.truth.json``.
     keypoints_in_json : bool
@@ -386,7 +398,7 @@ def render_clip(
     out_path = Path(out_path)
     write_video(
         frames, out_path, fps=fps, time_s=time_s if frame_time_jitter_s > 0 else None,
-        display_rotation_deg=rotation_tag, crf=crf,
+        display_rotation_deg=rotation_tag, crf=crf, preset=preset,
     )  # fmt: skip
     keypoints = {}
     for idx, name in BLAZEPOSE_JOINTS.items():

@@ -24,6 +24,9 @@ from assess.render.body import SIDES, Body, Skeleton, Vec
 from assess.render.camera import Camera
 
 RGB = tuple[int, int, int]
+#: Heights above the hip centre (m, for a 1.75 m figure) over which the torso's cross-sections
+#: turn from the pelvis's orientation to the chest's: the lumbar spine bends, the pelvis does not.
+SPINE_BLEND_M = (0.0, 0.30)
 Image = NDArray[np.uint8]
 
 #: Region of the face photo used (x0, y0, x1, y1) and its eye row / eye centres (px).
@@ -264,7 +267,9 @@ def build_mesh(skel: Skeleton, body: Body, style: Style) -> _Mesh:
     scale_h = body.trunk_m / 0.504
     hs = np.array([t[0] for t in torso]) * scale_h
     r_p, r_t = f["pelvis"], f["trunk"]
-    frames = [_rotvec_lerp(r_p, r_t, float(np.clip(h / (0.30 * scale_h), 0.0, 1.0))) for h in hs]
+    b0, b1 = SPINE_BLEND_M
+    blend = np.clip((hs - b0 * scale_h) / ((b1 - b0) * scale_h), 0.0, 1.0)
+    frames = [_rotvec_lerp(r_p, r_t, float(w)) for w in blend]
     centres = np.empty((len(hs), 3))
     centres[0] = p["hip_centre"] + frames[0] @ np.array([0.0, hs[0], 0.0])
     for i in range(1, len(hs)):
@@ -679,8 +684,10 @@ class Renderer:
         y1 = min(int(uv[:, 1].max()) + pad, h)
         if x1 <= x0 or y1 <= y0:
             return
-        layer = np.zeros((y1 - y0, x1 - x0), np.float32)
-        cv2.fillPoly(layer, [np.round(uv - [x0, y0]).astype(np.int32)], 1.0)
-        layer = cv2.GaussianBlur(layer, (0, 0), sigma)
+        q = 4  # blur a quarter-size mask: the shadow is soft anyway
+        small = np.zeros(((y1 - y0) // q + 1, (x1 - x0) // q + 1), np.float32)
+        cv2.fillPoly(small, [np.round((uv - [x0, y0]) / q).astype(np.int32)], 1.0)
+        small = cv2.GaussianBlur(small, (0, 0), sigma / q)
+        layer = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
         roi = canvas[y0:y1, x0:x1]
         canvas[y0:y1, x0:x1] = (roi * (1.0 - 0.35 * layer[..., None])).astype(np.uint8)

@@ -453,7 +453,7 @@ def _foot_track(
     body: Body,
     heel_strike_pitch_deg: float = 15.0,
     toe_off_pitch_deg: float = -35.0,
-    clearance_m: float = 0.06,
+    clearance_m: float = 0.12,
 ) -> tuple[FloatArray, FloatArray]:
     """Ankle positions (n, 3) in the walking frame (x forward) and foot pitch (n,) of one foot.
 
@@ -508,7 +508,7 @@ def _foot_track(
         u = float(np.clip((t - t_lift) / swing_s, 0.0, 1.0))
         s = float(min_jerk(np.array(u)))
         ankle[i] = lift + (land - lift) * s
-        ankle[i, 1] += clearance_m * k * math.sin(math.pi * u) ** 2 * (1.0 - 0.3 * u)
+        ankle[i, 1] += clearance_m * k * math.sin(math.pi * u**0.6) ** 2
         pitch[i] = toe_off_pitch_deg + (heel_strike_pitch_deg - toe_off_pitch_deg) * float(
             min_jerk(np.array(min(1.0, u * 1.4)))
         )
@@ -596,7 +596,7 @@ def gait(
         pitches[s] = pitch
     # Phase of each side: 0 at its heel strike.
     phase_r = 2 * np.pi * ((time_s - first_r) / stride % 1.0)
-    nominal_hip = body.ankle_height_m + body.leg_reach_m(8.0)
+    nominal_hip = body.ankle_height_m + body.leg_reach_m(14.0)
     poses = []
     for i, t in enumerate(time_s):
         pel = np.array([speed_m_s * t, 0.0, 0.018 * math.sin(phase_r[i] - 0.5)]) @ r_w.T + np.array(

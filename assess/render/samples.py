@@ -27,13 +27,33 @@ def default_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "sample_videos"
 
 
+def write_samples(out_dir: Path | None = None) -> list[Path]:
+    """Render every sample clip (and its ``.truth.json``) into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : Path or None
+        Target folder, created if missing; None means :func:`default_dir`.
+
+    Returns
+    -------
+    list of Path
+        The clips written, in :data:`SAMPLES` order.
+    """
+    folder = default_dir() if out_dir is None else Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, options in SAMPLES.items():
+        path = folder / f"{name}.mp4"
+        render_clip(out_path=path, size_px=(640, 480), fps=30.0, crf=26, **options)
+        paths.append(path)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     """Render every sample clip into the folder given as the only argument (or the default)."""
     args = sys.argv[1:] if argv is None else argv
-    out_dir = Path(args[0]) if args else default_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, options in SAMPLES.items():
-        render_clip(out_path=out_dir / f"{name}.mp4", size_px=(640, 480), fps=30.0, crf=26, **options)
+    write_samples(Path(args[0]) if args else None)
     return 0
 
 
