@@ -146,8 +146,8 @@ class LandmarkSeries:
         """
         pair = np.stack([self.px(f"left_{name}"), self.px(f"right_{name}")])
         out = np.full(pair.shape[1:], np.nan)
-        ok = np.isfinite(pair).all(axis=2)
-        both = ok.all(axis=0)
+        ok = np.asarray(np.isfinite(pair).all(axis=2))
+        both = np.asarray(ok.all(axis=0))
         out[both] = pair[:, both].mean(axis=0)
         only_l = ok[0] & ~ok[1]
         only_r = ok[1] & ~ok[0]

@@ -12,7 +12,7 @@ from assess.types import Facing, Side, View
 #: Shoulder width over torso length below which the camera sees the patient from the side.
 SIDE_MAX_WIDTH_RATIO = 0.35
 #: ... and above which it sees them from the front or back.
-FRONTAL_MIN_WIDTH_RATIO = 0.5
+FRONTAL_MIN_WIDTH_RATIO = 0.45
 
 
 @dataclass(frozen=True, kw_only=True)

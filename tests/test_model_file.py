@@ -27,13 +27,13 @@ def test_altered_model_is_refused_with_what_to_do(tmp_path: Path, monkeypatch: p
         fh.seek(1000)
         fh.write(b"\x00\x01\x02")
     monkeypatch.setattr(model_mod, "SHIPPED_PATH", copy)
-    with pytest.raises(InputError, match="altered.*git checkout"):
+    with pytest.raises(InputError, match=r"altered.*git checkout"):
         resolve_model()
 
 
 def test_missing_model_is_refused_with_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(model_mod, "SHIPPED_PATH", tmp_path / "gone.task")
-    with pytest.raises(InputError, match="missing.*build_model"):
+    with pytest.raises(InputError, match=r"missing.*build_model"):
         resolve_model()
 
 
@@ -52,5 +52,5 @@ def test_environment_variable_and_explicit_path_choose_another_model(
         resolve_model(tmp_path)
     wrong = tmp_path / "model.tflite"
     wrong.write_bytes(b"x")
-    with pytest.raises(InputError, match="not a .task"):
+    with pytest.raises(InputError, match=r"not a \.task"):
         resolve_model(wrong)

@@ -87,7 +87,8 @@ def test_golden_landmarks_give_the_same_posture_verdict_without_the_model() -> N
     assert SPORTS2D_GOLDEN.exists(), f"golden file {SPORTS2D_GOLDEN} is missing: run tests/golden/make_golden.py"
     series = load_landmarks(SPORTS2D_GOLDEN).series
     result = Posture().analyze(series, AnalysisContext())
-    assert result.view is not None and result.view.value == "side"
+    assert result.view is not None
+    assert result.view.value == "side"
     assert result.measurements == ()
 
 

@@ -1,0 +1,198 @@
+"""Side bends (lateral flexion), filmed from the front or from behind.
+
+The trunk line (hip centre -> shoulder centre) is measured in the picture from the patient's
+own neutral; its sign is turned into the patient's side with the view (a patient facing the
+camera who bends toward image-left bends to their right; from behind it is the reverse).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from assess.conditioning import Conditioning
+from assess.geometry import inclination_deg
+from assess.landmarks import LandmarkSeries
+from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.spine.common import (
+    FloatArray,
+    anatomical_sign,
+    measure_from_neutral,
+    neutral_report,
+    neutral_warnings,
+    oblique_warning,
+    prepare,
+    side_of,
+    summarise,
+    to_repetition,
+    upright_key,
+    value_at_peak,
+    view_problem,
+    window_extreme,
+)
+from assess.movements.spine.norms import norms_for
+from assess.movements.spine.scale import body_frame, fingertip_px, neutral_up
+from assess.neutral import Neutral
+from assess.repetitions import RepetitionRules, segment_repetitions
+from assess.types import Measurement, Omission, Side, View
+
+_NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+_HOW = "film the patient from the front or from behind (camera at hip height, level), whole body in view"
+FIGURES = ("lateral_flexion_rom", "lateral_flexion_asymmetry", "fingertip_drop", "pelvis_shift")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SideBend:
+    """Side bends to both sides, front or back view.
+
+    Figures per side: ``lateral_flexion_rom`` (deg: tilt of the hip-centre -> shoulder-centre line
+    from neutral standing, largest repetition, spread across repetitions),
+    ``fingertip_drop`` (cm, with the height: how far the bending side's fingertip moves down
+    from neutral), ``pelvis_shift`` (cm with the height, else a fraction of the hip width:
+    sideways shift of the hip centre relative to the ankles, + away from the bending side, at the
+    peak); and ``lateral_flexion_asymmetry`` (deg, right minus left).
+
+    Parameters
+    ----------
+    conditioning : Conditioning
+        Landmark conditioning before any angle.
+    repetition_rules : RepetitionRules
+        Thresholds in degrees and seconds, sided (a swing through upright to the other side
+        starts a repetition to that side).
+    upright_limit_deg : float
+        Postures bent more than this relative to the legs are never neutral (a neutral bent
+        more than half of it is warned about).
+    """
+
+    conditioning: Conditioning = field(default_factory=Conditioning)
+    repetition_rules: RepetitionRules = field(default_factory=lambda: RepetitionRules(sided=True))
+    upright_limit_deg: float = 12.0
+
+    def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
+        """Measure every side bend from the patient's neutral."""
+        params = asdict(self)
+        prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
+        warnings = list(prep.warnings)
+        view = prep.view
+        problem = view_problem(view, needs={View.FRONT, View.BACK}, how=_HOW)
+        if problem is not None or view is None:
+            reason = problem or "no view"
+            return MovementResult(
+                movement="side_bend", view=view.view if view else None, facing=view.facing if view else None,
+                measurements=(), omissions=tuple(Omission(name=n, reason=reason) for n in FIGURES),
+                warnings=(*warnings, reason), parameters=params,
+                extra={"quality": prep.quality.to_dict(), "norms": norms_for(FIGURES)},
+            )  # fmt: skip
+        ow = oblique_warning(view, how=_HOW)
+        if ow:
+            warnings.append(ow)
+        clean = prep.series
+        right = anatomical_sign(view)
+        height_cm = context.height_cm
+        shift_unit = "cm" if height_cm else "1"
+
+        def signals(sub: LandmarkSeries, neutral: Neutral) -> dict[str, FloatArray]:
+            n = sub.n_frames
+            incl = right * inclination_deg(sub.mid_px("hip"), sub.mid_px("shoulder"))
+            out = {"rom": incl - neutral.scalar(incl), "shift": np.full(n, np.nan)}
+            out |= {f"drop_{s.value}": np.full(n, np.nan) for s in Side}
+            up = neutral_up(sub, neutral)
+            offset = sub.mid_px("hip") - sub.mid_px("ankle")
+            moved = offset - neutral.baseline(offset)
+            frame = body_frame(sub, neutral, height_cm=height_cm) if height_cm else None
+            if frame is not None:
+                out["shift"] = right * frame.across_cm(moved)
+                for s in Side:
+                    tip = frame.height_cm(fingertip_px(sub, s, stature_px=frame.stature_px))
+                    out[f"drop_{s.value}"] = neutral.scalar(tip) - tip
+            elif up is not None:
+                hip_width = neutral.scalar(np.linalg.norm(sub.px("left_hip") - sub.px("right_hip"), axis=1))
+                across = moved @ np.array([-up[1], up[0]])
+                out["shift"] = right * across / hip_width
+            return out
+
+        names = ("rom", "shift", "drop_left", "drop_right")
+        shots = prep.shots
+        sig, found = measure_from_neutral(
+            clean, shots, key=upright_key, signals=signals, names=names, max_key=self.upright_limit_deg
+        )
+        warnings += neutral_warnings(found, len(shots), upright_limit_deg=self.upright_limit_deg)
+        seg = segment_repetitions(clean.time_s, sig["rom"], rules=self.repetition_rules)
+        reps = seg.excursions
+        if seg.dropped_unseen_peak:
+            warnings.append(
+                f"{seg.dropped_unseen_peak} movement(s) cut by the start or end of the clip were not counted"
+            )
+        t = clean.time_s
+        rom = [(side_of(e.sign), e.peak_value) for e in reps]
+        drop = [(side_of(e.sign), window_extreme(t, sig[f"drop_{side_of(e.sign).value}"], e)) for e in reps]
+        shift = [(side_of(e.sign), -e.sign * value_at_peak(t, sig["shift"], e)) for e in reps]
+        none = (
+            f"no side bend of at least {self.repetition_rules.min_amplitude_deg:g} deg to this side was found"
+            if found else "no neutral standing posture was found"
+        )  # fmt: skip
+        unseen = "the landmarks it needs were not seen during the repetitions"
+        need_h = "needs the patient's height (height_cm) to turn pixels into centimetres"
+        sides = (Side.LEFT, Side.RIGHT)
+        measurements, omissions = summarise(
+            "lateral_flexion_rom", rom, unit="deg", view=view.view, sides=sides, reason_none=none
+        )
+        for name, values, unit, reason in (
+            ("fingertip_drop", drop, "cm", need_h if not height_cm else unseen),
+            ("pelvis_shift", shift, shift_unit, unseen),
+        ):
+            decimals = 1 if unit != "1" else 2
+            for side in sides:
+                if not any(s == side for s, _ in rom):
+                    omissions.append(Omission(name=name, reason=none, side=side))
+                    continue
+                m, o = summarise(
+                    name, [(s, v) for s, v in values if s == side], unit=unit, view=view.view, sides=(side,),
+                    reason_none=reason, best=lambda v: max(v, key=abs), decimals=decimals,
+                )  # fmt: skip
+                measurements += m
+                omissions += o
+        best = {m.side: m.value for m in measurements if m.name == "lateral_flexion_rom"}
+        if Side.LEFT in best and Side.RIGHT in best:
+            measurements.append(
+                Measurement(
+                    name="lateral_flexion_asymmetry",
+                    value=round(best[Side.RIGHT] - best[Side.LEFT], 1),
+                    unit="deg",
+                    view=view.view,
+                )
+            )
+        else:
+            omissions.append(
+                Omission(name="lateral_flexion_asymmetry", reason="needs side bends to both sides")
+            )
+        per_rep = [
+            {
+                "side": side_of(e.sign).value, "peak_s": round(e.peak_s, 3),
+                "lateral_flexion": round(e.peak_value, 1), "fingertip_drop": _r(drop[i][1]),
+                "pelvis_shift": _r(shift[i][1], 2),
+            }
+            for i, e in enumerate(reps)
+        ]  # fmt: skip
+        return MovementResult(
+            movement="side_bend",
+            view=view.view,
+            facing=view.facing,
+            measurements=tuple(measurements),
+            omissions=tuple(omissions),
+            repetitions=tuple(to_repetition(e, sided=True) for e in reps),
+            warnings=tuple(warnings),
+            parameters=params,
+            extra={
+                "quality": prep.quality.to_dict(),
+                "norms": norms_for(FIGURES),
+                "neutral": neutral_report(clean, found),
+                "repetition_figures": per_rep,
+            },
+        )
+
+
+def _r(v: float, decimals: int = 1) -> float | None:
+    return round(v, decimals) if math.isfinite(v) else None
