@@ -11,6 +11,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +19,7 @@ from numpy.typing import NDArray
 from assess.conditioning import Conditioning
 from assess.geometry import wrap_deg
 from assess.landmarks import LEFT_RIGHT_PERMUTATION, LandmarkSeries
+from assess.movements.base import MovementResult
 from assess.neutral import Neutral, find_neutral, trunk_to_legs_deg
 from assess.quality import Quality, assess_quality
 from assess.repetitions import Excursion
@@ -108,6 +110,32 @@ def view_problem(view: ViewEstimate | None, /, *, needs: Iterable[View], how: st
         wanted = " or ".join(v.value for v in (View.SIDE, View.FRONT, View.BACK) if v in allowed)
         return f"this movement needs a {wanted} view but the clip is filmed from the {view.view.value}; {how}"
     return None
+
+
+def refusal(
+    movement: str,
+    view: ViewEstimate | None,
+    /,
+    *,
+    reason: str,
+    figures: Sequence[str],
+    warnings: Sequence[str],
+    parameters: dict[str, Any],
+    quality: Quality,
+) -> MovementResult:
+    """The result of an analysis the view cannot support: every figure withheld with the reason."""
+    from assess.movements.spine.norms import norms_for
+
+    return MovementResult(
+        movement=movement,
+        view=view.view if view else None,
+        facing=view.facing if view else None,
+        measurements=(),
+        omissions=tuple(Omission(name=n, reason=reason) for n in figures),
+        warnings=(*warnings, reason),
+        parameters=parameters,
+        extra={"quality": quality.to_dict(), "norms": norms_for(figures)},
+    )
 
 
 def oblique_warning(view: ViewEstimate, /, *, how: str) -> str | None:

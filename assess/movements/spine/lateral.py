@@ -24,6 +24,7 @@ from assess.movements.spine.common import (
     neutral_warnings,
     oblique_warning,
     prepare,
+    refusal,
     side_of,
     summarise,
     to_repetition,
@@ -78,12 +79,9 @@ class SideBend:
         view = prep.view
         problem = view_problem(view, needs={View.FRONT, View.BACK}, how=_HOW)
         if problem is not None or view is None:
-            reason = problem or "no view"
-            return MovementResult(
-                movement="side_bend", view=view.view if view else None, facing=view.facing if view else None,
-                measurements=(), omissions=tuple(Omission(name=n, reason=reason) for n in FIGURES),
-                warnings=(*warnings, reason), parameters=params,
-                extra={"quality": prep.quality.to_dict(), "norms": norms_for(FIGURES)},
+            return refusal(
+                "side_bend", view, reason=problem or "no view", figures=FIGURES,
+                warnings=warnings, parameters=params, quality=prep.quality,
             )  # fmt: skip
         ow = oblique_warning(view, how=_HOW)
         if ow:

@@ -39,6 +39,7 @@ from assess.movements.spine.common import (
     neutral_warnings,
     oblique_warning,
     prepare,
+    refusal,
     side_of,
     summarise,
     to_repetition,
@@ -50,7 +51,7 @@ from assess.movements.spine.common import (
 from assess.movements.spine.norms import norms_for
 from assess.neutral import Neutral
 from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
-from assess.types import Omission, Side, View
+from assess.types import Side, View
 from assess.view import ViewEstimate
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
@@ -208,12 +209,9 @@ class Rotation:
         view = prep.view
         problem = view_problem(view, needs={View.FRONT, View.BACK}, how=_HOW)
         if problem is not None or view is None:
-            reason = problem or "no view"
-            return MovementResult(
-                movement="rotation", view=view.view if view else None, facing=view.facing if view else None,
-                measurements=(), omissions=tuple(Omission(name=n, reason=reason) for n in FIGURES),
-                warnings=(*warnings, reason), parameters=params,
-                extra={"quality": prep.quality.to_dict(), "norms": norms_for(FIGURES)},
+            return refusal(
+                "rotation", view, reason=problem or "no view", figures=FIGURES,
+                warnings=warnings, parameters=params, quality=prep.quality,
             )  # fmt: skip
         ow = oblique_warning(view, how=_HOW)
         if ow:

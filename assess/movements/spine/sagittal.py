@@ -25,6 +25,7 @@ from assess.movements.spine.common import (
     neutral_warnings,
     oblique_warning,
     prepare,
+    refusal,
     summarise,
     to_repetition,
     upright_key,
@@ -64,17 +65,10 @@ class _SagittalBend:
         view = prep.view
         problem = view_problem(view, needs={View.SIDE}, how=_HOW)
         if problem is not None or view is None:
-            reason = problem or "no view"
-            return MovementResult(
-                movement=self._movement,
-                view=view.view if view else None,
-                facing=view.facing if view else None,
-                measurements=(),
-                omissions=tuple(Omission(name=n, reason=reason) for n in self._figures),
-                warnings=(*warnings, reason),
-                parameters=params,
-                extra={"quality": prep.quality.to_dict(), "norms": norms_for(self._figures)},
-            )
+            return refusal(
+                self._movement, view, reason=problem or "no view", figures=self._figures,
+                warnings=warnings, parameters=params, quality=prep.quality,
+            )  # fmt: skip
         ow = oblique_warning(view, how=_HOW)
         if ow:
             warnings.append(ow)
