@@ -28,12 +28,13 @@ def write_clip(
     fps: float = 30.0,
     times_s: Sequence[float] | None = None,
     rotation_deg: int = 0,
+    codec: str = "libx264",
 ) -> Path:
-    """Write RGB frames as H.264 mp4; explicit ``times_s`` give a variable frame rate."""
+    """Write RGB frames (H.264 by default); explicit ``times_s`` give a variable frame rate."""
     height, width = frames[0].shape[:2]
     with av.open(str(path), "w") as out:
         tb = Fraction(1, 1000)
-        stream = out.add_stream("libx264", rate=Fraction(fps).limit_denominator(1000))
+        stream = out.add_stream(codec, rate=Fraction(fps).limit_denominator(1000))
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.time_base = tb
         stream.codec_context.time_base = tb

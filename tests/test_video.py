@@ -33,6 +33,18 @@ def test_rotation_metadata_gives_upright_frames(tmp_path: Path, rotation_deg: in
     assert probe(clip).width_px == expected.shape[1]
 
 
+@pytest.mark.parametrize(
+    ("suffix", "codec"),
+    [(".mp4", "libx264"), (".mov", "libx264"), (".avi", "mpeg4"), (".webm", "libvpx-vp9"), (".mkv", "libx264")],
+)
+def test_every_supported_container_decodes_with_times(tmp_path: Path, suffix: str, codec: str) -> None:
+    clip = write_clip(tmp_path / f"clip{suffix}", marker_frames(15), fps=15, codec=codec)
+    frames = list(iter_frames(clip))
+    assert len(frames) == 15
+    np.testing.assert_allclose([f.time_s for f in frames], np.arange(15) / 15, atol=0.01)
+    assert probe(clip).width_px == 160
+
+
 def test_variable_frame_rate_gives_real_timestamps(tmp_path: Path) -> None:
     times = [0.0, 0.033, 0.1, 0.12, 0.3, 0.5, 0.52, 0.9]
     clip = write_clip(tmp_path / "vfr.mp4", marker_frames(len(times)), times_s=times)
