@@ -138,6 +138,50 @@ def refusal(
     )
 
 
+def finite_or_none(value: float, decimals: int = 1) -> float | None:
+    """``value`` rounded for the report, or None when it could not be measured."""
+    return round(value, decimals) if math.isfinite(value) else None
+
+
+def spine_result(
+    movement: str,
+    view: ViewEstimate,
+    /,
+    *,
+    measurements: Sequence[Measurement],
+    omissions: Sequence[Omission],
+    excursions: Sequence[Excursion],
+    sided: bool,
+    warnings: Sequence[str],
+    parameters: dict[str, Any],
+    quality: Quality,
+    figures: Sequence[str],
+    neutral: list[dict[str, object]],
+    repetition_figures: list[dict[str, Any]],
+    **extra: Any,
+) -> MovementResult:
+    """The result of a spine analysis, with the blocks every spine report carries."""
+    from assess.movements.spine.norms import norms_for
+
+    return MovementResult(
+        movement=movement,
+        view=view.view,
+        facing=view.facing,
+        measurements=tuple(measurements),
+        omissions=tuple(omissions),
+        repetitions=tuple(to_repetition(e, sided=sided) for e in excursions),
+        warnings=tuple(warnings),
+        parameters=parameters,
+        extra={
+            "quality": quality.to_dict(),
+            "norms": norms_for(figures),
+            "neutral": neutral,
+            "repetition_figures": repetition_figures,
+            **extra,
+        },
+    )
+
+
 def oblique_warning(view: ViewEstimate, /, *, how: str) -> str | None:
     """A warning when the camera is between a side and a front view."""
     if not view.oblique:

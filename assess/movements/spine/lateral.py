@@ -7,7 +7,6 @@ camera who bends toward image-left bends to their right; from behind it is the r
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -19,6 +18,7 @@ from assess.movements.base import AnalysisContext, MovementResult
 from assess.movements.spine.common import (
     FloatArray,
     anatomical_sign,
+    finite_or_none,
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
@@ -26,14 +26,13 @@ from assess.movements.spine.common import (
     prepare,
     refusal,
     side_of,
+    spine_result,
     summarise,
-    to_repetition,
     upright_key,
     value_at_peak,
     view_problem,
     window_extreme,
 )
-from assess.movements.spine.norms import norms_for
 from assess.movements.spine.scale import body_frame, fingertip_px, neutral_up
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules, segment_repetitions
@@ -169,28 +168,13 @@ class SideBend:
         per_rep = [
             {
                 "side": side_of(e.sign).value, "peak_s": round(e.peak_s, 3),
-                "lateral_flexion": round(e.peak_value, 1), "fingertip_drop": _r(drop[i][1]),
-                "pelvis_shift": _r(shift[i][1], 2),
+                "lateral_flexion": round(e.peak_value, 1), "fingertip_drop": finite_or_none(drop[i][1]),
+                "pelvis_shift": finite_or_none(shift[i][1], 2),
             }
             for i, e in enumerate(reps)
         ]  # fmt: skip
-        return MovementResult(
-            movement="side_bend",
-            view=view.view,
-            facing=view.facing,
-            measurements=tuple(measurements),
-            omissions=tuple(omissions),
-            repetitions=tuple(to_repetition(e, sided=True) for e in reps),
-            warnings=tuple(warnings),
-            parameters=params,
-            extra={
-                "quality": prep.quality.to_dict(),
-                "norms": norms_for(FIGURES),
-                "neutral": neutral_report(clean, found),
-                "repetition_figures": per_rep,
-            },
-        )
-
-
-def _r(v: float, decimals: int = 1) -> float | None:
-    return round(v, decimals) if math.isfinite(v) else None
+        return spine_result(
+            "side_bend", view, measurements=measurements, omissions=omissions, excursions=reps,
+            sided=True, warnings=warnings, parameters=params, quality=prep.quality, figures=FIGURES,
+            neutral=neutral_report(clean, found), repetition_figures=per_rep,
+        )  # fmt: skip

@@ -34,6 +34,7 @@ from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext, MovementResult
 from assess.movements.spine.common import (
     FloatArray,
+    finite_or_none,
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
@@ -41,14 +42,13 @@ from assess.movements.spine.common import (
     prepare,
     refusal,
     side_of,
+    spine_result,
     summarise,
-    to_repetition,
     torso_length_px,
     value_at_peak,
     view_problem,
     window_extreme,
 )
-from assess.movements.spine.norms import norms_for
 from assess.neutral import Neutral
 from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
 from assess.types import Side, View
@@ -243,7 +243,7 @@ class Rotation:
         rom = [(side_of(e.sign), e.peak_value) for e in reps]
         pelvis = [(side_of(e.sign), window_extreme(t, e.sign * sig["pelvis"], e)) for e in reps]
         cues = [
-            _cue_report(t, sig, e) | {"pelvis_rotation_peak": _r(p)}
+            _cue_report(t, sig, e) | {"pelvis_rotation_peak": finite_or_none(p)}
             for e, (_, p) in zip(reps, pelvis, strict=True)
         ]
         none = (
@@ -266,28 +266,17 @@ class Rotation:
                 "confidence): "
                 "check the side against the video"
             )
-        return MovementResult(
-            movement="rotation",
-            view=view.view,
-            facing=view.facing,
-            measurements=tuple(measurements),
-            omissions=tuple(omissions),
-            repetitions=tuple(to_repetition(e, sided=True) for e in reps),
-            warnings=tuple(warnings),
-            parameters=params,
-            extra={
-                "quality": prep.quality.to_dict(),
-                "norms": norms_for(FIGURES),
-                "neutral": neutral_report(clean, found),
-                "repetition_figures": cues,
-                "measured_error_deg": {
+        return spine_result(
+            "rotation", view, measurements=measurements, omissions=omissions, excursions=reps,
+            sided=True, warnings=warnings, parameters=params, quality=prep.quality, figures=FIGURES,
+            neutral=neutral_report(clean, found), repetition_figures=cues,
+            measured_error_deg={
                     "trunk_rotation_rmse": MEASURED_TRUNK_RMSE_DEG,
                     "trunk_rotation_max": MEASURED_TRUNK_MAX_DEG,
                     "pelvis_rotation_rmse": MEASURED_PELVIS_RMSE_DEG,
-                    "against": "rendered figures with known rotation (tests/spine)",
-                },
+                "against": "rendered figures with known rotation (tests/spine)",
             },
-        )
+        )  # fmt: skip
 
 
 def _cue_report(t: FloatArray, sig: dict[str, FloatArray], e: Excursion) -> dict[str, object]:
@@ -306,15 +295,11 @@ def _cue_report(t: FloatArray, sig: dict[str, FloatArray], e: Excursion) -> dict
         "side": side_of(e.sign).value,
         "peak_s": round(e.peak_s, 3),
         "trunk_rotation": round(e.peak_value, 1),
-        "shoulder_turn_foreshortening_deg": _r(shoulder_2d),
-        "shoulder_turn_depth_deg": _r(depth),
-        "direction_agreement": _r(agreement, 2),
+        "shoulder_turn_foreshortening_deg": finite_or_none(shoulder_2d),
+        "shoulder_turn_depth_deg": finite_or_none(depth),
+        "direction_agreement": finite_or_none(agreement, 2),
         "confidence": confidence,
     }
-
-
-def _r(v: float, decimals: int = 1) -> float | None:
-    return round(v, decimals) if math.isfinite(v) else None
 
 
 def rotation_warning() -> str:

@@ -20,19 +20,19 @@ from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext, MovementResult
 from assess.movements.spine.common import (
     FloatArray,
+    finite_or_none,
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
     oblique_warning,
     prepare,
     refusal,
+    spine_result,
     summarise,
-    to_repetition,
     upright_key,
     view_problem,
     window_extreme,
 )
-from assess.movements.spine.norms import norms_for
 from assess.movements.spine.scale import body_frame, fingertip_px
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules, segment_repetitions
@@ -148,30 +148,16 @@ class _SagittalBend:
         per_rep_extra = [
             {
                 "peak_s": round(e.peak_s, 3),
-                **{k: _r(v[i][1]) for k, v in per_rep.items() if k in self._figures},
+                **{k: finite_or_none(v[i][1]) for k, v in per_rep.items() if k in self._figures},
             }
             for i, e in enumerate(reps)
         ]
-        return MovementResult(
-            movement=self._movement,
-            view=view.view,
-            facing=view.facing,
-            measurements=tuple(measurements),
-            omissions=tuple(omissions),
-            repetitions=tuple(to_repetition(e, sided=False) for e in reps),
-            warnings=tuple(warnings),
-            parameters=params,
-            extra={
-                "quality": prep.quality.to_dict(),
-                "norms": norms_for(self._figures),
-                "neutral": neutral_report(clean, found),
-                "repetition_figures": per_rep_extra,
-            },
-        )
-
-
-def _r(v: float) -> float | None:
-    return round(v, 1) if math.isfinite(v) else None
+        return spine_result(
+            self._movement, view, measurements=measurements, omissions=omissions, excursions=reps,
+            sided=False, warnings=warnings, parameters=params, quality=prep.quality,
+            figures=self._figures, neutral=neutral_report(clean, found),
+            repetition_figures=per_rep_extra,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
