@@ -152,9 +152,15 @@ def exclude_turning(
     return out
 
 
-def _mean_spread(values: Sequence[float]) -> tuple[float, float | None]:
+def _mean_with_spread(
+    name: str, values: Sequence[float], *, unit: str, view: View, digits: int, side: Side | None = None
+) -> Measurement:
+    """The mean of repeated values as a measurement; ``spread`` is their range (None for one)."""
     arr = np.asarray(values, dtype=float)
-    return float(arr.mean()), (float(arr.max() - arr.min()) if arr.size > 1 else None)
+    spread = _round(float(arr.max() - arr.min()), digits) if arr.size > 1 else None
+    return Measurement(
+        name=name, value=_round(float(arr.mean()), digits), unit=unit, side=side, view=view, spread=spread
+    )
 
 
 def _round(x: float, digits: int) -> float:
@@ -234,17 +240,7 @@ def temporal_figures(
                 Omission(name="step_time", side=side, reason=f"no steady {side.value} step was seen")
             )
             continue
-        mean, spread = _mean_spread(times)
-        out.append(
-            Measurement(
-                name="step_time",
-                value=_round(mean, 3),
-                unit="s",
-                side=side,
-                view=view,
-                spread=None if spread is None else _round(spread, 3),
-            )
-        )
+        out.append(_mean_with_spread("step_time", times, unit="s", view=view, digits=3, side=side))
     if by_side[Side.LEFT] and by_side[Side.RIGHT]:
         left, right = float(np.mean(by_side[Side.LEFT])), float(np.mean(by_side[Side.RIGHT]))
         asym = 200.0 * abs(left - right) / (left + right)
@@ -256,16 +252,8 @@ def temporal_figures(
         omitted.append(Omission(name="step_time_asymmetry", reason="needs steady steps of both feet"))
     strides = strides_of(steps)
     if strides:
-        mean, spread = _mean_spread([s.end_s - s.start_s for s in strides])
-        out.append(
-            Measurement(
-                name="stride_time",
-                value=_round(mean, 3),
-                unit="s",
-                view=view,
-                spread=None if spread is None else _round(spread, 3),
-            )
-        )
+        durations = [s.end_s - s.start_s for s in strides]
+        out.append(_mean_with_spread("stride_time", durations, unit="s", view=view, digits=3))
     else:
         omitted.append(Omission(name="stride_time", reason="no two consecutive steady steps were seen"))
     if not with_stance:
@@ -300,17 +288,7 @@ def _stance_figures(
     omitted: list[Omission] = []
     for side, values in stance.items():
         if values:
-            mean, spread = _mean_spread(values)
-            out.append(
-                Measurement(
-                    name="stance_pct",
-                    value=_round(mean, 1),
-                    unit="%",
-                    side=side,
-                    view=view,
-                    spread=None if spread is None else _round(spread, 1),
-                )
-            )
+            out.append(_mean_with_spread("stance_pct", values, unit="%", view=view, digits=1, side=side))
         else:
             omitted.append(
                 Omission(
@@ -318,16 +296,7 @@ def _stance_figures(
                 )
             )
     if double:
-        mean, spread = _mean_spread(double)
-        out.append(
-            Measurement(
-                name="double_support_pct",
-                value=_round(mean, 1),
-                unit="%",
-                view=view,
-                spread=None if spread is None else _round(spread, 1),
-            )
-        )
+        out.append(_mean_with_spread("double_support_pct", double, unit="%", view=view, digits=1))
     else:
         omitted.append(Omission(name="double_support_pct", reason="no stride with both toe offs was seen"))
     return out, omitted
