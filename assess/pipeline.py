@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from assess.candidates import CandidateFrames
@@ -85,7 +86,14 @@ def _segment_worker(
     frames = iter_frames(
         Path(path), start_s=max(0.0, start_s - WARMUP_S), end_s=end_s, max_side_px=ANALYSIS_MAX_SIDE_PX
     )
-    cands = collect(frames, model, max_people=max_people, frame_size_px=frame_size_px, on_frame=tick)
+    try:
+        cands = collect(frames, model, max_people=max_people, frame_size_px=frame_size_px, on_frame=tick)
+    except InputError as exc:
+        queue.put(("input_error", str(exc)))
+        return
+    except Exception as exc:  # reported to the parent, which raises it  # noqa: BLE001
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+        return
     keep = cands.time_s >= start_s
     queue.put(
         (
@@ -141,7 +149,16 @@ def _run_segments(
     done = 0
     try:
         while len(parts) < workers:
-            kind, payload = queue.get(timeout=600)
+            try:
+                kind, payload = queue.get(timeout=5.0)
+            except Empty:
+                if any(p.exitcode not in (None, 0) for _, p in procs):
+                    raise RuntimeError("a pose worker process died") from None
+                continue
+            if kind == "input_error":
+                raise InputError(str(payload))
+            if kind == "error":
+                raise RuntimeError(f"pose worker failed: {payload}")
             if kind == "tick":
                 done += 1
                 if progress is not None:
