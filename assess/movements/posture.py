@@ -17,6 +17,10 @@ from assess.view import ViewEstimate, detect_view
 
 _FRONTAL = ("shoulder_tilt", "pelvic_obliquity")
 _SAGITTAL = ("trunk_lean", "head_forward")
+PELVIS_KEYPOINT_WARNING = (
+    "pelvic_obliquity is the tilt of the model's hip keypoints, not of the iliac crests: its side "
+    "is reliable, its size is not validated (see the README); palpate before charting it"
+)
 LEVEL_CAMERA_WARNING = (
     "posture angles are taken against the image vertical: a camera that is not level biases "
     "them one-for-one; level the camera (or use a phone level) before filming"
@@ -154,6 +158,8 @@ class Posture:
                     )
                 )
         warnings.append(LEVEL_CAMERA_WARNING)
+        if any(m.name == "pelvic_obliquity" for m in measurements):
+            warnings.append(PELVIS_KEYPOINT_WARNING)
         return MovementResult(
             movement="posture",
             view=view.view,

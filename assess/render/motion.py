@@ -268,13 +268,26 @@ def _sided_rom(
 
 
 def standing(
-    *, duration_s: float = 4.0, fps: float = 30.0, sway: Sway = Sway(), body: Body | None = None
+    *,
+    duration_s: float = 4.0,
+    fps: float = 30.0,
+    sway: Sway = Sway(),
+    body: Body | None = None,
+    pelvis_obliquity_deg: float = 0.0,
 ) -> MotionScript:
-    """Quiet stance with slight sway (posture). No repetitions."""
+    """Quiet stance with slight sway (posture). No repetitions.
+
+    ``pelvis_obliquity_deg`` tilts the hip line, + with the right hip lower.
+    """
     time_s = _times(duration_s, fps)
     sag, lat, shift = _sway(time_s, sway)
     poses = [
-        Pose(trunk_flexion_deg=float(a), trunk_lateral_deg=float(b), pelvis_shift_m=float(c))
+        Pose(
+            trunk_flexion_deg=float(a),
+            trunk_lateral_deg=float(b),
+            pelvis_shift_m=float(c),
+            pelvis_obliquity_deg=pelvis_obliquity_deg,
+        )
         for a, b, c in zip(sag, lat, shift, strict=True)
     ]
     return MotionScript(movement="standing", time_s=time_s, poses=tuple(poses))
