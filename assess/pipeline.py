@@ -258,4 +258,5 @@ def tracking_dict(report: TrackingReport) -> dict[str, object]:
         "subject_frames": report.subject_frames,
         "rejected_frames": report.rejected_frames,
         "warnings": list(report.warnings),
+        "point_px": None if report.point_px is None else list(report.point_px),
     }

@@ -37,8 +37,10 @@ def _cached(extraction: Extraction) -> CachedLandmarks:
     )
 
 
-def _from_cache(video: Path, cache: Path, model_path: Path | None) -> Extraction | None:
-    """The cached extraction when it was made from this very clip with this very model."""
+def _from_cache(
+    video: Path, cache: Path, model_path: Path | None, point_px: tuple[float, float] | None
+) -> Extraction | None:
+    """The cached extraction when it was made from this very clip, model and subject choice."""
     if not cache.is_file():
         return None
     try:
@@ -49,11 +51,15 @@ def _from_cache(video: Path, cache: Path, model_path: Path | None) -> Extraction
     if cached.model.get("sha256") != model.sha256 or cached.video_sha256 != sha256_of(video):
         return None
     t = cached.tracking
+    wanted = None if point_px is None else [float(point_px[0]), float(point_px[1])]
+    if t.get("point_px") != wanted:
+        return None
     tracking = TrackingReport(
         max_people_seen=int(str(t.get("max_people_seen", 1))),
         subject_frames=int(str(t.get("subject_frames", 0))),
         rejected_frames=int(str(t.get("rejected_frames", 0))),
         warnings=tuple(str(w) for w in t.get("warnings", [])),  # type: ignore[attr-defined]
+        point_px=point_px,
     )
     info = replace(probe(video), n_frames=cached.series.n_frames)
     return Extraction(
@@ -89,12 +95,13 @@ def analyze_clip(
     """Analyse a clip; write ``report.json`` and ``landmarks.npz`` into ``out_dir``.
 
     The landmarks of a previous run in the same folder are reused when the clip and the model
-    are the same (checked by sha256), so a second movement or new settings cost no pose run.
+    are the same (checked by sha256) and the subject was chosen the same way (``point_px``), so
+    a second movement or new settings cost no pose run.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file; give a folder for the report")
     cache = out_dir / LANDMARKS_FILE
-    extraction = _from_cache(video, cache, model_path) if point_px is None else None
+    extraction = _from_cache(video, cache, model_path, point_px)
     reused = extraction is not None
     if extraction is None:
         extraction = extract_landmarks(

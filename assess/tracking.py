@@ -30,6 +30,7 @@ class TrackingReport:
     subject_frames: int
     rejected_frames: int
     warnings: tuple[str, ...] = field(default=())
+    point_px: tuple[float, float] | None = None
 
 
 @dataclass
@@ -245,6 +246,7 @@ def select_subject(
         subject_frames=int(taken.sum()),
         rejected_frames=rejected,
         warnings=tuple(warnings),
+        point_px=point_px,
     )
     return series, report
 
