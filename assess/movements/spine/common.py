@@ -22,7 +22,7 @@ from assess.landmarks import LEFT_RIGHT_PERMUTATION, LandmarkSeries
 from assess.movements.base import MovementResult
 from assess.neutral import Neutral, find_neutral, trunk_to_legs_deg
 from assess.quality import Quality, assess_quality
-from assess.repetitions import Excursion
+from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
 from assess.signal import gate_visibility, true_runs
 from assess.stance import trunk_inclination_image_deg
 from assess.types import Measurement, Omission, Repetition, Side, View
@@ -180,6 +180,48 @@ def spine_result(
             **extra,
         },
     )
+
+
+def usable_view(
+    movement: str,
+    view: ViewEstimate | None,
+    /,
+    *,
+    needs: Iterable[View],
+    how: str,
+    figures: Sequence[str],
+    warnings: list[str],
+    parameters: dict[str, Any],
+    quality: Quality,
+) -> ViewEstimate | MovementResult:
+    """The view when it supports the movement, else the refusal to return.
+
+    An oblique camera adds its warning to ``warnings``; a refusal withholds every figure
+    with the reason.
+    """
+    problem = view_problem(view, needs=needs, how=how)
+    if problem is not None or view is None:
+        return refusal(
+            movement, view, reason=problem or "no view", figures=figures,
+            warnings=warnings, parameters=parameters, quality=quality,
+        )  # fmt: skip
+    oblique = oblique_warning(view, how=how)
+    if oblique:
+        warnings.append(oblique)
+    return view
+
+
+def repetitions_of(
+    time_s: FloatArray, rom: FloatArray, /, *, rules: RepetitionRules
+) -> tuple[tuple[Excursion, ...], list[str]]:
+    """Every repetition in a range signal, and a warning for those cut by the clip's ends."""
+    seg = segment_repetitions(time_s, rom, rules=rules)
+    warnings = []
+    if seg.dropped_unseen_peak:
+        warnings.append(
+            f"{seg.dropped_unseen_peak} movement(s) cut by the start or end of the clip were not counted"
+        )
+    return seg.excursions, warnings
 
 
 def oblique_warning(view: ViewEstimate, /, *, how: str) -> str | None:

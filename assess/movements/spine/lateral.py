@@ -22,20 +22,19 @@ from assess.movements.spine.common import (
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
-    oblique_warning,
     prepare,
-    refusal,
+    repetitions_of,
     side_of,
     spine_result,
     summarise,
     upright_key,
+    usable_view,
     value_at_peak,
-    view_problem,
     window_extreme,
 )
 from assess.movements.spine.scale import body_frame, fingertip_px, neutral_up
 from assess.neutral import Neutral
-from assess.repetitions import RepetitionRules, segment_repetitions
+from assess.repetitions import RepetitionRules
 from assess.types import Measurement, Omission, Side, View
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
@@ -75,16 +74,12 @@ class SideBend:
         params = asdict(self)
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = list(prep.warnings)
-        view = prep.view
-        problem = view_problem(view, needs={View.FRONT, View.BACK}, how=_HOW)
-        if problem is not None or view is None:
-            return refusal(
-                "side_bend", view, reason=problem or "no view", figures=FIGURES,
-                warnings=warnings, parameters=params, quality=prep.quality,
-            )  # fmt: skip
-        ow = oblique_warning(view, how=_HOW)
-        if ow:
-            warnings.append(ow)
+        view = usable_view(
+            "side_bend", prep.view, needs={View.FRONT, View.BACK}, how=_HOW, figures=FIGURES,
+            warnings=warnings, parameters=params, quality=prep.quality,
+        )  # fmt: skip
+        if isinstance(view, MovementResult):
+            return view
         clean = prep.series
         right = anatomical_sign(view)
         height_cm = context.height_cm
@@ -116,12 +111,8 @@ class SideBend:
             clean, shots, key=upright_key, signals=signals, names=names, max_key=self.upright_limit_deg
         )
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=self.upright_limit_deg)
-        seg = segment_repetitions(clean.time_s, sig["rom"], rules=self.repetition_rules)
-        reps = seg.excursions
-        if seg.dropped_unseen_peak:
-            warnings.append(
-                f"{seg.dropped_unseen_peak} movement(s) cut by the start or end of the clip were not counted"
-            )
+        reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
+        warnings += cut
         t = clean.time_s
         rom = [(side_of(e.sign), e.peak_value) for e in reps]
         drop = [(side_of(e.sign), window_extreme(t, sig[f"drop_{side_of(e.sign).value}"], e)) for e in reps]

@@ -38,15 +38,14 @@ from assess.movements.spine.common import (
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
-    oblique_warning,
     prepare,
-    refusal,
+    repetitions_of,
     side_of,
     spine_result,
     summarise,
     torso_length_px,
+    usable_view,
     value_at_peak,
-    view_problem,
     window_extreme,
 )
 from assess.neutral import Neutral
@@ -206,16 +205,12 @@ class Rotation:
         params = asdict(self)
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = [rotation_warning()] + list(prep.warnings)
-        view = prep.view
-        problem = view_problem(view, needs={View.FRONT, View.BACK}, how=_HOW)
-        if problem is not None or view is None:
-            return refusal(
-                "rotation", view, reason=problem or "no view", figures=FIGURES,
-                warnings=warnings, parameters=params, quality=prep.quality,
-            )  # fmt: skip
-        ow = oblique_warning(view, how=_HOW)
-        if ow:
-            warnings.append(ow)
+        view = usable_view(
+            "rotation", prep.view, needs={View.FRONT, View.BACK}, how=_HOW, figures=FIGURES,
+            warnings=warnings, parameters=params, quality=prep.quality,
+        )  # fmt: skip
+        if isinstance(view, MovementResult):
+            return view
         clean = prep.series
 
         def key(sub: LandmarkSeries) -> FloatArray:
@@ -233,12 +228,8 @@ class Rotation:
         )  # fmt: skip
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=None)
         sig["rom"] = self._signed_by_twist(clean.time_s, sig)
-        seg = segment_repetitions(clean.time_s, sig["rom"], rules=self.repetition_rules)
-        reps = seg.excursions
-        if seg.dropped_unseen_peak:
-            warnings.append(
-                f"{seg.dropped_unseen_peak} movement(s) cut by the start or end of the clip were not counted"
-            )
+        reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
+        warnings += cut
         t = clean.time_s
         rom = [(side_of(e.sign), e.peak_value) for e in reps]
         pelvis = [(side_of(e.sign), window_extreme(t, e.sign * sig["pelvis"], e)) for e in reps]

@@ -24,18 +24,17 @@ from assess.movements.spine.common import (
     measure_from_neutral,
     neutral_report,
     neutral_warnings,
-    oblique_warning,
     prepare,
-    refusal,
+    repetitions_of,
     spine_result,
     summarise,
     upright_key,
-    view_problem,
+    usable_view,
     window_extreme,
 )
 from assess.movements.spine.scale import body_frame, fingertip_px
 from assess.neutral import Neutral
-from assess.repetitions import RepetitionRules, segment_repetitions
+from assess.repetitions import RepetitionRules
 from assess.types import Measurement, Omission, Side, View
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee", "right_knee")
@@ -62,16 +61,12 @@ class _SagittalBend:
         params = asdict(self)
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = list(prep.warnings)
-        view = prep.view
-        problem = view_problem(view, needs={View.SIDE}, how=_HOW)
-        if problem is not None or view is None:
-            return refusal(
-                self._movement, view, reason=problem or "no view", figures=self._figures,
-                warnings=warnings, parameters=params, quality=prep.quality,
-            )  # fmt: skip
-        ow = oblique_warning(view, how=_HOW)
-        if ow:
-            warnings.append(ow)
+        view = usable_view(
+            self._movement, prep.view, needs={View.SIDE}, how=_HOW, figures=self._figures,
+            warnings=warnings, parameters=params, quality=prep.quality,
+        )  # fmt: skip
+        if isinstance(view, MovementResult):
+            return view
         clean = prep.series
         fwd = view.forward_sign
         sign = self._direction * fwd
@@ -102,12 +97,8 @@ class _SagittalBend:
             max_key=self.upright_limit_deg,
         )  # fmt: skip
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=self.upright_limit_deg)
-        seg = segment_repetitions(clean.time_s, sig["rom"], rules=self.repetition_rules)
-        reps = seg.excursions
-        if seg.dropped_unseen_peak:
-            warnings.append(
-                f"{seg.dropped_unseen_peak} movement(s) cut by the start or end of the clip were not counted"
-            )
+        reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
+        warnings += cut
         t = clean.time_s
         none = (
             f"no {self._word} of at least {self.repetition_rules.min_amplitude_deg:g} deg from neutral "
