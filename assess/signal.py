@@ -235,6 +235,11 @@ def repair_left_right_swaps(
     Legs and arms are checked separately with a two-state Viterbi path that minimises
     the distance the landmarks travel from frame to frame.
 
+    The model's depth (world z and image z) is consistent with its own labels: where it
+    exchanged left and right it also mirrored the depth of that limb group (it saw a body
+    facing the other way). Undoing the exchange therefore mirrors the depth back (z -> -z about
+    the hip centre, the origin of both), so the repaired body is a real, unmirrored body.
+
     Parameters
     ----------
     series : LandmarkSeries
@@ -268,4 +273,7 @@ def repair_left_right_swaps(
             tmp = arr[swapped]
             tmp[:, lr] = block
             arr[swapped] = tmp
+        for arr in (image, world):
+            depth = arr[swapped][:, lr, 2]
+            arr[np.ix_(np.flatnonzero(swapped), lr, np.array([2]))] = -depth[..., None]
     return replace(series, image_px=image, world_m=world, visibility=vis), int(changed.sum())

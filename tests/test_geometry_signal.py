@@ -99,12 +99,21 @@ def test_swap_repair_restores_swapped_frames() -> None:
     legs_r = [24, 26, 28, 30, 32]
     bad = slice(20, 26)
     broken_img[bad, legs_l + legs_r] = series.image_px[bad][:, legs_r + legs_l]
+    # The model's depth follows its own labels: where it exchanges them it mirrors the depth too.
+    broken_world = series.world_m.copy()
+    broken_world[bad, legs_l + legs_r] = series.world_m[bad][:, legs_r + legs_l]
+    broken_img[bad, legs_l + legs_r, 2] *= -1
+    broken_world[bad, legs_l + legs_r, 2] *= -1
     from dataclasses import replace
 
-    broken = replace(series, image_px=broken_img)
+    broken = replace(series, image_px=broken_img, world_m=broken_world)
     fixed, n_fixed = repair_left_right_swaps(broken)
     assert n_fixed == 6
-    np.testing.assert_allclose(fixed.image_px, series.image_px)
+    np.testing.assert_allclose(fixed.image_px, series.image_px, atol=1e-9)
+    np.testing.assert_allclose(fixed.world_m, series.world_m, atol=1e-9)
+    # The depth order of the legs is the body's again (the near leg nearer), not mirrored.
+    near_minus_far = fixed.world_m[bad, 24, 2] - fixed.world_m[bad, 23, 2]
+    assert np.all(np.sign(near_minus_far) == np.sign(series.world_m[bad, 24, 2] - series.world_m[bad, 23, 2]))
 
 
 @settings(max_examples=25, deadline=None)
