@@ -114,7 +114,11 @@ def series_from_bodies(
     image = project(bodies, view=view, facing=facing, roll_deg=roll_deg, size_px=size_px)
     if noise_px:
         image[..., :2] += np.random.default_rng(seed).normal(0, noise_px, image[..., :2].shape)
-    world = bodies * np.array([1.0, -1.0, 1.0])
+    # The model's world landmarks are camera-aligned metres (x image-right, y down, z away from
+    # the camera) with the hip centre at the origin.
+    flat = project(bodies, view=view, facing=facing, scale_px_per_m=1.0, size_px=(0, 0))
+    world = np.stack([flat[..., 0], -bodies[..., 1], flat[..., 2]], axis=-1)
+    world = world - 0.5 * (world[:, [INDEX["left_hip"]]] + world[:, [INDEX["right_hip"]]])
     return LandmarkSeries(
         time_s=np.arange(n) / fps,
         image_px=image,

@@ -98,7 +98,7 @@ class Posture:
         warnings += quality.warnings
         if view.oblique:
             warnings.append(
-                f"the camera is oblique to the patient (width ratio {view.width_ratio:.2f}); "
+                f"the camera is oblique to the patient (view angle {view.angle_deg:+.0f} deg, {view.label}); "
                 "film straight from the side or straight from the front"
             )
         if swaps:
