@@ -26,10 +26,13 @@ from numpy.typing import NDArray
 from assess.geometry import inclination_deg, wrap_deg
 from assess.landmarks import LandmarkSeries
 from assess.signal import true_runs
-from assess.stance import find_still_windows
+from assess.stance import body_speed, find_still_windows
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+#: Without still standing, a run of upright frames shorter than this is chosen only if no other exists.
+MIN_FALLBACK_RUN_FRAMES = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,12 +50,34 @@ class Neutral:
     from_still : bool
         True when neutral is quiet standing; False when the patient never stood still and the
         most neutral frames were used instead.
+    from_vertical : bool
+        True when no upright posture was seen at all: angles are then measured from the image
+        vertical (anatomical zero), which needs a level camera; ``mask`` is empty.
     """
 
     mask: BoolArray
     windows_s: tuple[tuple[float, float], ...]
     key: float
     from_still: bool
+    from_vertical: bool = False
+
+    @classmethod
+    def vertical(cls, n_frames: int, /) -> Neutral:
+        """No upright posture in view: angles are measured from the image vertical."""
+        return cls(
+            mask=np.zeros(n_frames, dtype=bool),
+            windows_s=(),
+            key=float("nan"),
+            from_still=False,
+            from_vertical=True,
+        )
+
+    def angle_zero(self, angle_deg: FloatArray, /) -> float:
+        """The neutral value of an angle that is 0 deg at anatomical neutral (trunk, hip, knee).
+
+        The median over the neutral frames, or 0 when measured from the image vertical.
+        """
+        return 0.0 if self.from_vertical else self.scalar(angle_deg)
 
     def baseline(self, values: FloatArray, /) -> FloatArray:
         """Median of ``values`` (time first) over the neutral frames, per remaining column.
@@ -158,6 +183,19 @@ def find_neutral(
                 key=float(np.median(key[keep])),
                 from_still=True,
             )
+    # Never still: of the stretches about as upright as the best, the stillest one (one stretch,
+    # so two different moments are not mixed; passing through upright on the way into the next
+    # movement is fast, standing before it is slow).
     cut = float(np.quantile(key[finite], fallback_fraction))
-    mask = finite & (key <= cut)
+    runs = true_runs(finite & (key <= cut + tolerance))
+    runs = [(a, b) for a, b in runs if b - a >= MIN_FALLBACK_RUN_FRAMES] or runs
+    speed = body_speed(series)
+
+    def slowness(run: tuple[int, int]) -> float:
+        s = speed[run[0] : run[1]]
+        return float(np.median(s[np.isfinite(s)])) if np.isfinite(s).any() else np.inf
+
+    a, b = min(runs, key=slowness)
+    mask = np.zeros(series.n_frames, dtype=bool)
+    mask[a:b] = True
     return Neutral(mask=mask, windows_s=(), key=float(np.median(key[mask])), from_still=False)

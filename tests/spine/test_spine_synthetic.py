@@ -264,10 +264,12 @@ def test_wrong_view_withholds_every_figure() -> None:
         "knee_flexion_peak",
         "fingertip_floor_distance",
     }
-    assert any("needs a side view" in w for w in r.warnings)
+    assert any("needs the camera side-on" in w and "edge-on" in w for w in r.warnings)
+    assert r.extra["view_estimate"]["label"] == "front"
     r2 = SideBend().analyze(movement("lateral_deg", (20.0,), SIDE_L), CTX)
     assert r2.measurements == ()
-    assert any("front or back view" in o.reason for o in r2.omissions)
+    assert all("from the front or behind" in o.reason for o in r2.omissions)
+    assert r2.extra["view_estimate"]["label"] == "side"
 
 
 def test_close_up_cut_and_title_frames() -> None:
@@ -330,3 +332,30 @@ def test_registry_and_parameters_are_recorded() -> None:
         assert "conditioning" in result.parameters
         assert "repetition_rules" in result.parameters
         assert set(result.extra["norms"]) >= {m.name for m in result.measurements}
+
+
+def test_never_upright_measures_from_the_vertical_and_says_so() -> None:
+    """A forward bend clip that starts already bent (25 deg) and never comes up: trunk from the vertical."""
+    from tests.spine.synthetic import profile, series
+
+    t = np.arange(0.0, 8.0, 1 / 30)
+    flexion = profile(t, [(0.0, 25.0), (1.0, 25.0), (2.5, 80.0), (3.5, 80.0), (5.0, 25.0), (8.0, 25.0)])
+    s = series([Pose(flexion_deg=float(v)) for v in flexion], SIDE_L, fps=30.0, noise_px=0.3)
+    r = ForwardBend().analyze(s, CTX)
+    assert any("no upright stance was seen" in w and "level" in w for w in r.warnings)
+    assert r.extra["neutral"][0]["from_image_vertical"] is True
+    # Measured from the vertical, the figure is the trunk's inclination itself, not 80 - 25.
+    assert _value(r, "trunk_flexion_rom") == pytest.approx(80.0, abs=2.0)
+
+
+def test_impossible_rotation_is_withheld_with_the_reason() -> None:
+    from assess.movements.spine.rotation import MAX_PLAUSIBLE_TRUNK_ROTATION_DEG, withhold_impossible
+    from assess.types import Measurement
+
+    ok = Measurement(name="trunk_rotation_rom", value=35.0, unit="deg", side=Side.LEFT)
+    wild = Measurement(name="trunk_rotation_rom", value=96.0, unit="deg", side=Side.RIGHT)
+    kept, withheld = withhold_impossible([ok, wild])
+    assert kept == [ok]
+    assert [(o.name, o.side) for o in withheld] == [("trunk_rotation_rom", Side.RIGHT)]
+    assert "96 deg" in withheld[0].reason
+    assert f"{MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg" in withheld[0].reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assess.conditioning import Conditioning
-from assess.geometry import wrap_deg
+from assess.geometry import joint_angle_deg, wrap_deg
 from assess.landmarks import LEFT_RIGHT_PERMUTATION, LandmarkSeries
 from assess.movements.base import MovementResult
 from assess.neutral import Neutral, find_neutral, trunk_to_legs_deg
@@ -26,7 +26,7 @@ from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
 from assess.signal import gate_visibility, true_runs
 from assess.stance import trunk_inclination_image_deg
 from assess.types import Measurement, Omission, Repetition, Side, View
-from assess.view import ViewEstimate, detect_view
+from assess.view import ViewEstimate, detect_view, view_angle_cues_deg, view_angle_deg
 
 FloatArray = NDArray[np.float64]
 
@@ -35,11 +35,32 @@ TRUNK_LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 @dataclass(frozen=True, kw_only=True)
 class Prepared:
-    """A conditioned series with its shots, view, quality and the warnings they raise."""
+    """A conditioned series with its shots, views, quality and the warnings they raise.
+
+    Parameters
+    ----------
+    series : LandmarkSeries
+        Conditioned landmarks (NaN outside the shots).
+    shots : tuple of slice
+        The clip's shots (camera cuts split it).
+    shot_views : tuple of ViewEstimate or None
+        Each shot's view, estimated at the patient's most upright, untwisted stance in it.
+    view : ViewEstimate or None
+        The clip's view: that of the longest shot with one.
+    flipped : ndarray of bool, shape (n,)
+        Frames where the model turned the body the other way round (its view more than 90 deg
+        from its shot's view): a front/back flip, whose widths and depths are not the body's.
+    quality : Quality
+        Visibility and framing.
+    warnings : tuple of str
+        Warnings raised so far.
+    """
 
     series: LandmarkSeries
     shots: tuple[slice, ...]
+    shot_views: tuple[ViewEstimate | None, ...]
     view: ViewEstimate | None
+    flipped: NDArray[np.bool_]
     quality: Quality
     warnings: tuple[str, ...]
 
@@ -95,20 +116,82 @@ def prepare(series: LandmarkSeries, /, *, conditioning: Conditioning, needed: Se
     clean = replace(inside, image_px=image, world_m=world)
     if swaps:
         warnings.append(f"left/right landmark labels were repaired in {swaps} frames")
-    view = detect_view(clean)
+    shot_views = tuple(shot_view(clean.select(shot)) for shot in shots)
+    flipped = np.zeros(series.n_frames, dtype=bool)
+    # The model's own labels, before any repair: a front/back flip turns its view by about 180 deg.
+    per_frame = view_angle_deg(gate_visibility(inside, min_visibility=conditioning.min_visibility))
+    for shot, v in zip(shots, shot_views, strict=True):
+        if v is not None:
+            with np.errstate(invalid="ignore"):
+                flipped[shot] = np.abs(wrap_deg(per_frame[shot] - v.angle_deg)) > MAX_FLIP_FREE_DEG
+    seen = [(shot.stop - shot.start, v) for shot, v in zip(shots, shot_views, strict=True) if v is not None]
+    view = max(seen, key=lambda item: item[0])[1] if seen else None
+    if len({v.view for _, v in seen}) > 1:
+        warnings.append(
+            "the shots of this clip are filmed from different views ("
+            + ", ".join(v.label for _, v in seen)
+            + "); each shot is measured in its own view"
+        )
     if view is not None and view.view is View.SIDE:
         clean = fill_from_counterpart(clean)
-    return Prepared(series=clean, shots=shots, view=view, quality=quality, warnings=tuple(warnings))
+    return Prepared(
+        series=clean, shots=shots, shot_views=shot_views, view=view, flipped=flipped,
+        quality=quality, warnings=tuple(warnings),
+    )  # fmt: skip
 
 
-def view_problem(view: ViewEstimate | None, /, *, needs: Iterable[View], how: str) -> str | None:
-    """Why the detected view cannot support the movement, or None when it can."""
-    allowed = set(needs)
+#: A frame whose own view angle is further than this from its shot's is a front/back flip (deg).
+MAX_FLIP_FREE_DEG = 90.0
+#: Shoulder line and hip line turned further apart than this (deg) are a twist, not a stance.
+MAX_STANCE_TWIST_DEG = 15.0
+
+
+def shot_view(sub: LandmarkSeries, /) -> ViewEstimate | None:
+    """The view of one shot, from the patient's most upright, untwisted posture in it.
+
+    A bend or a twist changes how wide the body looks, so the view is estimated where the trunk
+    is nearest upright (:func:`upright_key`, both planes) and the shoulder line is parallel to
+    the hip line; without such frames, from every frame of the shot.
+    """
+    frames = stance_frames(sub)
+    found = detect_view(sub, frames=frames) if frames is not None else None
+    return found if found is not None else detect_view(sub)
+
+
+def stance_frames(sub: LandmarkSeries, /) -> NDArray[np.bool_] | None:
+    """The frames of a shot where the patient stands most upright and untwisted, or None."""
+    cues = view_angle_cues_deg(sub)
+    twist = np.abs(wrap_deg(cues[:, 0] - cues[:, 2]))  # world shoulder line vs world hip line
+    upright = upright_key(sub)
+    key = np.where(np.isnan(twist) | (twist <= MAX_STANCE_TWIST_DEG), upright, np.nan)
+    if not np.isfinite(key).any():
+        key = upright  # the model's depth sees a twist everywhere: trust the upright check alone
+    neutral = find_neutral(sub, key=key) if np.isfinite(key).any() else None
+    return neutral.mask if neutral is not None else None
+
+
+#: Beyond this many degrees from square to the movement's plane the camera sees the movement edge-on.
+MAX_OFF_SQUARE_DEG = 65.0
+#: Within this many degrees of square the view is as good as square.
+SQUARE_TOLERANCE_DEG = 30.0
+_PLANE_VIEW = {"sagittal": "side-on", "frontal": "from the front or behind"}
+
+
+def view_problem(view: ViewEstimate | None, /, *, plane: str, how: str) -> str | None:
+    """Why the view cannot support a movement in ``plane``, or None when it can.
+
+    Only strong evidence refuses: the camera more than :data:`MAX_OFF_SQUARE_DEG` from square to
+    the movement's plane (a side bend filmed from the side, a forward bend from the front).
+    """
     if view is None:
         return "the patient's shoulders and hips were never found together; " + how
-    if view.view not in allowed:
-        wanted = " or ".join(v.value for v in (View.SIDE, View.FRONT, View.BACK) if v in allowed)
-        return f"this movement needs a {wanted} view but the clip is filmed from the {view.view.value}; {how}"
+    off = view.off_square_deg(plane)
+    if off > MAX_OFF_SQUARE_DEG:
+        return (
+            f"this movement needs the camera {_PLANE_VIEW[plane]}, but it sees the patient from the "
+            f"{view.label} (view angle {view.angle_deg:+.0f} deg, {off:.0f} deg off): the movement is seen "
+            f"edge-on; {how}"
+        )
     return None
 
 
@@ -134,8 +217,22 @@ def refusal(
         omissions=tuple(Omission(name=n, reason=reason) for n in figures),
         warnings=(*warnings, reason),
         parameters=parameters,
-        extra={"quality": quality.to_dict(), "norms": norms_for(figures)},
+        extra={"quality": quality.to_dict(), "norms": norms_for(figures), **view_block(view)},
     )
+
+
+def view_block(view: ViewEstimate | None, /) -> dict[str, Any]:
+    """The report's ``view_estimate`` block: the angle, its label and how steady it was."""
+    if view is None:
+        return {}
+    return {
+        "view_estimate": {
+            "angle_deg": round(view.angle_deg, 1),
+            "label": view.label,
+            "spread_deg": round(view.spread_deg, 1),
+            "convention": "0 = camera in front of the patient, +-180 = behind, + = camera on their left",
+        }
+    }
 
 
 def finite_or_none(value: float, decimals: int = 1) -> float | None:
@@ -175,6 +272,7 @@ def spine_result(
         extra={
             "quality": quality.to_dict(),
             "norms": norms_for(figures),
+            **view_block(view),
             "neutral": neutral,
             "repetition_figures": repetition_figures,
             **extra,
@@ -187,25 +285,25 @@ def usable_view(
     view: ViewEstimate | None,
     /,
     *,
-    needs: Iterable[View],
+    plane: str,
     how: str,
     figures: Sequence[str],
     warnings: list[str],
     parameters: dict[str, Any],
     quality: Quality,
 ) -> ViewEstimate | MovementResult:
-    """The view when it supports the movement, else the refusal to return.
+    """The view when it supports a movement in ``plane``, else the refusal to return.
 
     An oblique camera adds its warning to ``warnings``; a refusal withholds every figure
     with the reason.
     """
-    problem = view_problem(view, needs=needs, how=how)
+    problem = view_problem(view, plane=plane, how=how)
     if problem is not None or view is None:
         return refusal(
             movement, view, reason=problem or "no view", figures=figures,
             warnings=warnings, parameters=parameters, quality=quality,
         )  # fmt: skip
-    oblique = oblique_warning(view, how=how)
+    oblique = oblique_warning(view, plane=plane, how=how)
     if oblique:
         warnings.append(oblique)
     return view
@@ -224,25 +322,23 @@ def repetitions_of(
     return seg.excursions, warnings
 
 
-def oblique_warning(view: ViewEstimate, /, *, how: str) -> str | None:
-    """A warning when the camera is between a side and a front view."""
-    if not view.oblique:
+def oblique_warning(view: ViewEstimate, /, *, plane: str, how: str) -> str | None:
+    """A warning when the camera is 30-65 deg from square to the movement's plane."""
+    off = view.off_square_deg(plane)
+    if off <= SQUARE_TOLERANCE_DEG:
         return None
     return (
-        f"the camera is oblique to the patient (width ratio {view.width_ratio:.2f}): angles read "
-        f"smaller; {how}"
+        f"the camera is oblique to this movement (view angle {view.angle_deg:+.0f} deg, {off:.0f} deg from "
+        f"{_PLANE_VIEW[plane]}): the angle is measured on a weaker basis, mixing in movement in the other "
+        f"plane (on real footage 30-45 deg off it erred by up to about 7 deg); {how}"
     )
 
 
-def anatomical_sign(view: ViewEstimate, /) -> float:
-    """Factor turning a clockwise image angle into an anatomical one.
-
-    Side view: + forward (a forward lean moves the shoulders toward the direction faced).
-    Front or back view: + toward the patient's right.
-    """
-    if view.view is View.SIDE:
-        return view.forward_sign
-    return view.image_sign_of(Side.RIGHT)
+def supported_views(
+    views: Sequence[ViewEstimate | None], /, *, plane: str
+) -> tuple[ViewEstimate | None, ...]:
+    """Each shot's view, or None for a shot whose view cannot support a movement in ``plane``."""
+    return tuple(v if v is not None and view_problem(v, plane=plane, how="") is None else None for v in views)
 
 
 def side_of(sign: float) -> Side:
@@ -306,12 +402,16 @@ class ShotNeutral:
 
     shot: slice
     neutral: Neutral
+    view: ViewEstimate
     trunk_image_deg: float
 
 
-#: Hip-to-ankle over hip-to-shoulder length of an adult (0.491 H / 0.288 H, Drillis & Contini);
-#: legs outside this band relative to the torso are the model's guesses (e.g. in a close-up).
-LEG_TO_TORSO_RANGE = (1.2, 2.3)
+#: Hip-centre-to-ankle-centre over hip-centre-to-shoulder-centre length in the picture; legs outside
+#: this band relative to the torso are the model's guesses (e.g. in a close-up). Joint centres give
+#: about 1.57 (0.452 H / 0.288 H, Drillis & Contini), but MediaPipe's hip and shoulder keypoints on
+#: real people standing read 1.08-1.45 (multi-view lab footage, outdoor walking; lowest with the
+#: camera above the hips, which shortens the legs in the picture).
+LEG_TO_TORSO_RANGE = (0.9, 2.3)
 
 
 def plausible_legs(series: LandmarkSeries, /) -> NDArray[np.bool_]:
@@ -324,16 +424,25 @@ def plausible_legs(series: LandmarkSeries, /) -> NDArray[np.bool_]:
 
 
 def upright_key(sub: LandmarkSeries) -> FloatArray:
-    """How far from upright, in degrees: |trunk relative to the legs| (roll-invariant).
+    """How far from upright, in degrees, checked in both planes; lower = more upright.
 
-    Lowest at the patient's neutral, whichever way the movement goes, so a hold at end range in
-    either direction is never taken for neutral. Without plausible legs in view (a close-up):
-    from the front or back, |shoulder line relative to hip line| (also roll-invariant, near zero
-    upright); from the side, the distance of the trunk's image inclination from its median.
+    In the picture: |trunk relative to the legs| (roll-invariant). In depth: the angle between
+    the trunk and the legs in the model's 3-D landmarks, less its lowest level in the shot (the
+    model's depth carries a steady bias of 5-15 deg), so a bend toward or away from the camera,
+    which the picture hardly shows, is not taken for upright. The larger of the two is the key:
+    lowest at the patient's neutral, whichever way the movement goes, so a hold at end range is
+    never taken for neutral. Without plausible legs in view (a close-up): from the front or
+    back, |shoulder line relative to hip line| (also roll-invariant, near zero upright); from
+    the side, the distance of the trunk's image inclination from its median.
     """
-    t2l = np.where(plausible_legs(sub), trunk_to_legs_deg(sub), np.nan)
+    legs = plausible_legs(sub)
+    t2l = np.where(legs, trunk_to_legs_deg(sub), np.nan)
     if np.isfinite(t2l).mean() >= 0.5:
-        return np.asarray(np.abs(t2l))
+        key = np.abs(t2l)
+        depth = np.where(legs, trunk_to_legs_3d_deg(sub), np.nan)
+        if np.isfinite(depth).sum() >= MIN_DEPTH_FRAMES:
+            key = np.fmax(key, depth - float(np.nanquantile(depth, 0.05)))
+        return np.asarray(key)
     sh = sub.px("right_shoulder") - sub.px("left_shoulder")
     hp = sub.px("right_hip") - sub.px("left_hip")
     if np.nanmedian(np.abs(sh[:, 0]) / torso_length_px(sub)) > 0.3:  # wide shoulders: front or back
@@ -344,13 +453,28 @@ def upright_key(sub: LandmarkSeries) -> FloatArray:
     return np.asarray(np.abs(incl - centre))
 
 
+#: Fewest frames with 3-D trunk and legs for the depth check of :func:`upright_key`.
+MIN_DEPTH_FRAMES = 5
+
+
+def trunk_to_legs_3d_deg(series: LandmarkSeries, /) -> FloatArray:
+    """Angle (deg, >= 0) between the trunk line and the leg line in the model's 3-D landmarks."""
+
+    def mid(name: str) -> FloatArray:
+        return np.asarray(0.5 * (series.world(f"left_{name}") + series.world(f"right_{name}")))
+
+    hip = mid("hip")
+    return joint_angle_deg(mid("shoulder"), hip, 2.0 * hip - mid("ankle"))
+
+
 KeyFn = Callable[[LandmarkSeries], FloatArray]
-SignalsFn = Callable[[LandmarkSeries, Neutral], dict[str, FloatArray]]
+SignalsFn = Callable[[LandmarkSeries, Neutral, ViewEstimate], dict[str, FloatArray]]
 
 
 def measure_from_neutral(
     series: LandmarkSeries,
     shots: Sequence[slice],
+    views: Sequence[ViewEstimate | None],
     /,
     *,
     key: KeyFn,
@@ -358,25 +482,33 @@ def measure_from_neutral(
     names: Sequence[str],
     tolerance: float = 3.0,
     max_key: float | None = None,
+    from_vertical: bool = False,
 ) -> tuple[dict[str, FloatArray], list[ShotNeutral]]:
-    """Per shot, find the neutral (lowest ``key``) and compute the ``signals`` from it.
+    """Per shot, find the neutral (lowest ``key``) and compute the ``signals`` from it in the shot's view.
 
-    ``tolerance`` and ``max_key`` (key units) go to :func:`assess.neutral.find_neutral`. Returns
-    full-length arrays (NaN outside shots that have a neutral) and the neutrals found.
+    ``tolerance`` and ``max_key`` (key units) go to :func:`assess.neutral.find_neutral`. A shot
+    with no frame within ``max_key`` is measured from the image vertical when ``from_vertical``
+    (the caller warns), else left out. Shots without a view are left out. Returns full-length
+    arrays (NaN outside the shots measured) and the neutrals used.
     """
     out = {name: np.full(series.n_frames, np.nan) for name in names}
     found: list[ShotNeutral] = []
-    for shot in shots:
+    for shot, view in zip(shots, views, strict=True):
+        if view is None:
+            continue
         sub = series.select(shot)
         neutral = find_neutral(sub, key=key(sub), tolerance=tolerance, max_key=max_key)
+        if neutral is None and from_vertical:
+            neutral = Neutral.vertical(sub.n_frames)
         if neutral is None:
             continue
-        values = signals(sub, neutral)
+        values = signals(sub, neutral, view)
         for name in names:
             out[name][shot] = values[name]
         found.append(
             ShotNeutral(
-                shot=shot, neutral=neutral, trunk_image_deg=neutral.scalar(trunk_inclination_image_deg(sub))
+                shot=shot, neutral=neutral, view=view,
+                trunk_image_deg=neutral.angle_zero(trunk_inclination_image_deg(sub)),
             )
         )
     return out, found
@@ -387,13 +519,18 @@ def neutral_report(series: LandmarkSeries, found: Sequence[ShotNeutral], /) -> l
     blocks: list[dict[str, object]] = []
     t = series.time_s
     for f in found:
-        shot_s = (float(t[f.shot][0]), float(t[f.shot][-1]))
+        shot_t = t[f.shot]
+        used = shot_t[f.neutral.mask]
         blocks.append(
             {
-                "shot_s": [round(shot_s[0], 3), round(shot_s[1], 3)],
+                "shot_s": [round(float(shot_t[0]), 3), round(float(shot_t[-1]), 3)],
+                "neutral_s": [round(float(used[0]), 3), round(float(used[-1]), 3)] if used.size else None,
                 "windows_s": [[round(a, 3), round(b, 3)] for a, b in f.neutral.windows_s],
                 "quiet_standing": f.neutral.from_still,
+                "from_image_vertical": f.neutral.from_vertical,
                 "trunk_image_inclination_deg": round(f.trunk_image_deg, 1),
+                "view": f.view.label,
+                "view_angle_deg": round(f.view.angle_deg, 1),
             }
         )
     return blocks
@@ -411,7 +548,13 @@ def neutral_warnings(
         )
     if len(found) < n_shots:
         warnings.append(f"{n_shots - len(found)} shot(s) had no usable neutral posture and were left out")
-    if any(not f.neutral.from_still for f in found):
+    if any(f.neutral.from_vertical for f in found):
+        warnings.append(
+            "no upright stance was seen: angles are measured from the image vertical, not from the "
+            "patient's own neutral, so they are only right if the camera is level; film a few seconds of "
+            "quiet upright standing first"
+        )
+    if any(not f.neutral.from_still and not f.neutral.from_vertical for f in found):
         warnings.append(
             "the patient never stood still and upright: neutral was taken from the most upright frames, "
             "so the figures are less certain; film a few seconds of quiet standing first"
@@ -425,12 +568,13 @@ def neutral_warnings(
                     "ranges are measured from it and may be too small"
                 )
                 break
-    tilt = [f.trunk_image_deg for f in found if abs(f.trunk_image_deg) > 5.0]
+    tilt = [f.trunk_image_deg for f in found if not f.neutral.from_vertical and abs(f.trunk_image_deg) > 5.0]
     if tilt:
         warnings.append(
             f"at neutral the trunk leans {tilt[0]:+.0f} deg from the image vertical (camera not level, or "
             "the "
-            "patient leans); ranges are measured from the patient's own neutral, so this does not bias them"
+            "patient leans); ranges are measured from the patient's own neutral, so a tilted camera does not "
+            "bias them"
         )
     return warnings
 

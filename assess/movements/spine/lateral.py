@@ -17,7 +17,6 @@ from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext, MovementResult
 from assess.movements.spine.common import (
     FloatArray,
-    anatomical_sign,
     finite_or_none,
     measure_from_neutral,
     neutral_report,
@@ -27,6 +26,7 @@ from assess.movements.spine.common import (
     side_of,
     spine_result,
     summarise,
+    supported_views,
     upright_key,
     usable_view,
     value_at_peak,
@@ -35,7 +35,8 @@ from assess.movements.spine.common import (
 from assess.movements.spine.scale import body_frame, fingertip_px, neutral_up
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules
-from assess.types import Measurement, Omission, Side, View
+from assess.types import Measurement, Omission, Side
+from assess.view import ViewEstimate
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 _HOW = "film the patient from the front or from behind (camera at hip height, level), whole body in view"
@@ -75,20 +76,20 @@ class SideBend:
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = list(prep.warnings)
         view = usable_view(
-            "side_bend", prep.view, needs={View.FRONT, View.BACK}, how=_HOW, figures=FIGURES,
+            "side_bend", prep.view, plane="frontal", how=_HOW, figures=FIGURES,
             warnings=warnings, parameters=params, quality=prep.quality,
         )  # fmt: skip
         if isinstance(view, MovementResult):
             return view
         clean = prep.series
-        right = anatomical_sign(view)
         height_cm = context.height_cm
         shift_unit = "cm" if height_cm else "1"
 
-        def signals(sub: LandmarkSeries, neutral: Neutral) -> dict[str, FloatArray]:
+        def signals(sub: LandmarkSeries, neutral: Neutral, shot_view: ViewEstimate) -> dict[str, FloatArray]:
             n = sub.n_frames
+            right = shot_view.image_sign_of(Side.RIGHT)
             incl = right * inclination_deg(sub.mid_px("hip"), sub.mid_px("shoulder"))
-            out = {"rom": incl - neutral.scalar(incl), "shift": np.full(n, np.nan)}
+            out = {"rom": incl - neutral.angle_zero(incl), "shift": np.full(n, np.nan)}
             out |= {f"drop_{s.value}": np.full(n, np.nan) for s in Side}
             up = neutral_up(sub, neutral)
             offset = sub.mid_px("hip") - sub.mid_px("ankle")
@@ -108,8 +109,9 @@ class SideBend:
         names = ("rom", "shift", "drop_left", "drop_right")
         shots = prep.shots
         sig, found = measure_from_neutral(
-            clean, shots, key=upright_key, signals=signals, names=names, max_key=self.upright_limit_deg
-        )
+            clean, shots, supported_views(prep.shot_views, plane="frontal"), key=upright_key,
+            signals=signals, names=names, max_key=self.upright_limit_deg, from_vertical=True,
+        )  # fmt: skip
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=self.upright_limit_deg)
         reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
         warnings += cut

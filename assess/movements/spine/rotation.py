@@ -24,6 +24,7 @@ measurement in the sense of the sagittal and frontal angles, and the report says
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Final
 
@@ -43,6 +44,7 @@ from assess.movements.spine.common import (
     side_of,
     spine_result,
     summarise,
+    supported_views,
     torso_length_px,
     usable_view,
     value_at_peak,
@@ -50,7 +52,7 @@ from assess.movements.spine.common import (
 )
 from assess.neutral import Neutral
 from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
-from assess.types import Side, View
+from assess.types import Measurement, Omission, Side
 from assess.view import ViewEstimate
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
@@ -70,6 +72,10 @@ _NOSE_SCALE_TORSO = 0.05
 _HANDS_SCALE_TORSO = 0.03
 #: Below this the shoulder foreshortening cannot see a turn.
 BLIND_ZONE_DEG: Final = 15.0
+#: Largest standing trunk rotation (shoulder line relative to the pelvis) a body can make, deg:
+#: thoracic about 35-50 plus lumbar about 5-10 in healthy young adults (Magee 2014 gives 10-35 as
+#: the normal range; Troke 2005 about 7); more is a model error and is withheld.
+MAX_PLAUSIBLE_TRUNK_ROTATION_DEG: Final = 60.0
 
 
 def line_yaw_deg(
@@ -137,7 +143,7 @@ class Rotation:
 
     def _signals(self, sub: LandmarkSeries, neutral: Neutral, view: ViewEstimate) -> dict[str, FloatArray]:
         right = view.image_sign_of(Side.RIGHT)
-        post = 1.0 if view.view is View.FRONT else -1.0
+        post = 1.0 if abs(view.angle_deg) < 90.0 else -1.0
         torso = torso_length_px(sub)
         width = np.linalg.norm(sub.px("left_shoulder") - sub.px("right_shoulder"), axis=1) / torso
         magnitude = foreshortening_deg(width / neutral.scalar(width), depth_ratio=self.depth_ratio)
@@ -206,7 +212,7 @@ class Rotation:
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = [rotation_warning()] + list(prep.warnings)
         view = usable_view(
-            "rotation", prep.view, needs={View.FRONT, View.BACK}, how=_HOW, figures=FIGURES,
+            "rotation", prep.view, plane="frontal", how=_HOW, figures=FIGURES,
             warnings=warnings, parameters=params, quality=prep.quality,
         )  # fmt: skip
         if isinstance(view, MovementResult):
@@ -223,10 +229,19 @@ class Rotation:
         names = ("rom", "pelvis", "vote", "n_cues", "agreement", "shoulder_2d", "shoulder_depth")
         shots = prep.shots
         sig, found = measure_from_neutral(
-            clean, shots, key=key, signals=lambda s, n: self._signals(s, n, view), names=names,
-            tolerance=self.neutral_tolerance_pct,
+            clean, shots, supported_views(prep.shot_views, plane="frontal"), key=key,
+            signals=self._signals, names=names, tolerance=self.neutral_tolerance_pct,
         )  # fmt: skip
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=None)
+        n_flipped = int((prep.flipped & np.isfinite(sig["rom"])).sum())
+        if n_flipped:
+            # The model turned the body the other way round: widths and depths there are not the body's.
+            for name in names:
+                sig[name][prep.flipped] = np.nan
+            warnings.append(
+                f"in {n_flipped} frames the pose model turned the body the other way round (front for back); "
+                "they were left out of the rotation estimate"
+            )
         sig["rom"] = self._signed_by_twist(clean.time_s, sig)
         reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
         warnings += cut
@@ -250,6 +265,8 @@ class Rotation:
         )
         measurements += m
         omissions += o
+        measurements, impossible = withhold_impossible(measurements)
+        omissions += impossible
         doubtful = [c for c in cues if c["confidence"] == "low"]
         if doubtful:
             warnings.append(
@@ -268,6 +285,27 @@ class Rotation:
                 "against": "rendered figures with known rotation (tests/spine)",
             },
         )  # fmt: skip
+
+
+def withhold_impossible(measurements: Sequence[Measurement], /) -> tuple[list[Measurement], list[Omission]]:
+    """Trunk rotations beyond what a trunk can turn are withheld with the reason, never reported."""
+    kept: list[Measurement] = []
+    withheld: list[Omission] = []
+    for m in measurements:
+        if m.name == "trunk_rotation_rom" and m.value > MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:
+            withheld.append(
+                Omission(
+                    name=m.name, side=m.side,
+                    reason=(
+                        f"the estimate ({m.value:.0f} deg) is beyond what a trunk can turn relative to the "
+                        f"pelvis (at most about {MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg): a pose-model "
+                        "error and no measurement; film the twist again from straight in front"
+                    ),
+                )
+            )
+        else:
+            kept.append(m)
+    return kept, withheld
 
 
 def _cue_report(t: FloatArray, sig: dict[str, FloatArray], e: Excursion) -> dict[str, object]:

@@ -28,6 +28,7 @@ from assess.movements.spine.common import (
     repetitions_of,
     spine_result,
     summarise,
+    supported_views,
     upright_key,
     usable_view,
     window_extreme,
@@ -35,7 +36,8 @@ from assess.movements.spine.common import (
 from assess.movements.spine.scale import body_frame, fingertip_px
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules
-from assess.types import Measurement, Omission, Side, View
+from assess.types import Measurement, Omission, Side
+from assess.view import ViewEstimate
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee", "right_knee")
 _HOW = "film the patient from the side (camera at hip height, level), whole body in view"
@@ -62,17 +64,17 @@ class _SagittalBend:
         prep = prepare(series, conditioning=self.conditioning, needed=_NEEDED)
         warnings = list(prep.warnings)
         view = usable_view(
-            self._movement, prep.view, needs={View.SIDE}, how=_HOW, figures=self._figures,
+            self._movement, prep.view, plane="sagittal", how=_HOW, figures=self._figures,
             warnings=warnings, parameters=params, quality=prep.quality,
         )  # fmt: skip
         if isinstance(view, MovementResult):
             return view
         clean = prep.series
-        fwd = view.forward_sign
-        sign = self._direction * fwd
         height_cm = context.height_cm
 
-        def signals(sub: LandmarkSeries, neutral: Neutral) -> dict[str, FloatArray]:
+        def signals(sub: LandmarkSeries, neutral: Neutral, shot_view: ViewEstimate) -> dict[str, FloatArray]:
+            fwd = shot_view.forward_sign
+            sign = self._direction * fwd
             hip, knee, ankle = sub.mid_px("hip"), sub.mid_px("knee"), sub.mid_px("ankle")
             trunk = sign * inclination_deg(hip, sub.mid_px("shoulder"))
             hip_angle = fwd * wrap_deg(
@@ -85,16 +87,17 @@ class _SagittalBend:
                 tips = [frame.height_cm(fingertip_px(sub, s, stature_px=frame.stature_px)) for s in Side]
                 floor = np.fmin(tips[0], tips[1])
             return {
-                "rom": trunk - neutral.scalar(trunk),
-                "hip": hip_angle - neutral.scalar(hip_angle),
-                "knee": knee_flex - neutral.scalar(knee_flex),
+                "rom": trunk - neutral.angle_zero(trunk),
+                "hip": hip_angle - neutral.angle_zero(hip_angle),
+                "knee": knee_flex - neutral.angle_zero(knee_flex),
                 "floor": floor,
             }
 
         shots = prep.shots
         sig, found = measure_from_neutral(
-            clean, shots, key=upright_key, signals=signals, names=("rom", "hip", "knee", "floor"),
-            max_key=self.upright_limit_deg,
+            clean, shots, supported_views(prep.shot_views, plane="sagittal"), key=upright_key,
+            signals=signals, names=("rom", "hip", "knee", "floor"), max_key=self.upright_limit_deg,
+            from_vertical=True,
         )  # fmt: skip
         warnings += neutral_warnings(found, len(shots), upright_limit_deg=self.upright_limit_deg)
         reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
