@@ -13,6 +13,10 @@ from assess.service import save_clip_landmarks
 HERE = Path(__file__).resolve().parent
 FOOTAGE = HERE.parents[2] / "shared" / "footage"
 CLIPS = {"sports2d_demo.landmarks.npz": FOOTAGE / "sports2d_demo.mp4"}
+#: The multi-view lab footage with its 3-D reference: every camera of both trials.
+for _trial in ("S00_P00_T00_StaticTrial", "S00_P00_T01_BalancingTrial"):
+    for _cam in ("cam01", "cam02", "cam03", "cam04"):
+        CLIPS[f"pose2sim/{_trial[8:11]}_{_cam}.landmarks.npz"] = FOOTAGE / "pose2sim_s00" / _trial / f"{_cam}.mp4"
 
 
 def main() -> int:
