@@ -29,15 +29,23 @@ def write_clip(
     times_s: Sequence[float] | None = None,
     rotation_deg: int = 0,
     codec: str = "libx264",
+    b_frames: int | None = None,
+    index_first: bool = False,
 ) -> Path:
-    """Write RGB frames (H.264 by default); explicit ``times_s`` give a variable frame rate."""
+    """Write RGB frames (H.264 by default); explicit ``times_s`` give a variable frame rate.
+
+    ``b_frames`` sets the encoder's B-frame count (None: its default); ``index_first`` puts an
+    mp4's index (moov) before the media data, as a streamed or "fast start" file has it.
+    """
     height, width = frames[0].shape[:2]
-    with av.open(str(path), "w") as out:
+    with av.open(str(path), "w", options={"movflags": "faststart"} if index_first else {}) as out:
         tb = Fraction(1, 1000)
         stream = out.add_stream(codec, rate=Fraction(fps).limit_denominator(1000))
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.time_base = tb
         stream.codec_context.time_base = tb
+        if b_frames is not None:
+            stream.options = {"bf": str(b_frames)}
         if rotation_deg:
             stream.set_display_rotation(rotation_deg)
         for i, rgb in enumerate(frames):

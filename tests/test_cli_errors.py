@@ -23,23 +23,40 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert fragment in lines[0]
+    assert fragment.strip(), "an empty expected fragment is found in any message"
+    assert fragment in lines[0], lines[0]
 
 
 def _clip_with_no_person(tmp: Path) -> Path:
     return write_clip(tmp / "empty_room.mp4", marker_frames(20, width=320, height=240), fps=10)
 
 
+def _file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _clip_whose_frames_do_not_decode(tmp: Path) -> Path:
+    # A whole mp4 index (moov, first) over zeroed media data: the video stream opens, no frame decodes.
+    clip = write_clip(tmp / "undecodable.mp4", marker_frames(20, width=320, height=240), fps=10, index_first=True)
+    data = bytearray(clip.read_bytes())
+    media = data.index(b"mdat") + 4
+    data[media:] = bytes(len(data) - media)
+    clip.write_bytes(bytes(data))
+    return clip
+
+
 CASES = {
     "missing": (lambda t: t / "nope.mp4", [], "no such file"),
     "directory": (lambda t: t, [], "is a directory"),
-    "zero_length": (lambda t: (t / "zero.mp4").write_bytes(b"") or t / "zero.mp4", [], "empty"),
-    "not_video": (lambda t: (t / "notes.mp4").write_text("not a video") and t / "notes.mp4", [], "not a video"),
-    "undecodable": (
-        lambda t: (t / "garbage.mkv").write_bytes(b"\x1aE\xdf\xa3" + bytes(range(256)) * 40) or t / "garbage.mkv",
+    "zero_length": (lambda t: _file(t / "zero.mp4", b""), [], "empty"),
+    "not_video": (lambda t: _file(t / "notes.mp4", b"not a video"), [], "not a video"),
+    "garbage_with_mkv_header": (
+        lambda t: _file(t / "garbage.mkv", b"\x1aE\xdf\xa3" + bytes(range(256)) * 40),
         [],
-        "",
+        "is not a video that can be read",
     ),
+    "undecodable": (_clip_whose_frames_do_not_decode, [], "no frame could be decoded"),
     "one_frame": (
         lambda t: write_clip(t / "one.mp4", marker_frames(1, width=320, height=240)),
         [],
@@ -49,6 +66,12 @@ CASES = {
     "unknown_movement": (lambda t: t / "x.mp4", ["--movement", "cartwheel"], "unknown movement"),
     "impossible_height": (lambda t: t / "x.mp4", ["--height-cm", "12"], "height"),
 }
+
+
+def test_every_case_expects_its_own_message() -> None:
+    fragments = [fragment for _, _, fragment in CASES.values()]
+    assert all(f.strip() for f in fragments)
+    assert len(set(fragments)) == len(fragments)
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -134,8 +134,9 @@ def test_mirroring_swaps_the_lower_side_and_keeps_the_magnitude(drop: float) -> 
     a = Posture().analyze(series, AnalysisContext()).measurement("shoulder_tilt")
     b = Posture().analyze(series.flipped_horizontally(), AnalysisContext()).measurement("shoulder_tilt")
     assert a.value == pytest.approx(b.value, abs=1e-6)
-    if a.side is not None:
-        assert b.side is a.side.other
+    if abs(drop) >= 0.01:  # a shoulder 1 cm lower (about 1.6 deg) has a lower side
+        assert a.side is not None
+    assert b.side is (a.side.other if a.side is not None else None)
 
 
 def test_no_quiet_standing_gives_reasons_not_numbers() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -69,19 +70,37 @@ def test_frames_stream_contiguous_rgb(tmp_path: Path) -> None:
     assert frame.rgb.dtype == np.uint8
 
 
-def test_truncated_file_stops_at_last_good_frame(tmp_path: Path) -> None:
+@pytest.mark.parametrize("b_frames", [0, 2])
+def test_truncated_file_stops_at_last_good_frame(tmp_path: Path, b_frames: int) -> None:
+    # A copy broken off mid-way: the index (moov) is at the start, so it survives, and the cut
+    # falls in the middle of the 31st packet (decode order). Every frame whose packet lies wholly
+    # before the cut is good and must come out, in time order; nothing after it can.
+    clip = write_clip(tmp_path / "t.mp4", marker_frames(60), fps=30, b_frames=b_frames, index_first=True)
+    with av.open(str(clip)) as container:
+        packets = [(p.pos, p.size, p.pts) for p in container.demux(container.streams.video[0]) if p.size]
+    assert len(packets) == 60
+    whole = [f.time_s for f in iter_frames(clip)]
+    pts_order = sorted(pts for _, _, pts in packets)
+    pos, size, _ = packets[30]
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clip.read_bytes()[: pos + size // 2])
+    expected = sorted(whole[pts_order.index(pts)] for _, _, pts in packets[:30])
+    got = [f.time_s for f in iter_frames(cut)]
+    assert got == expected
+    if b_frames == 0:
+        assert got == whole[:30]
+
+
+def test_truncated_file_without_its_index_is_a_one_line_input_error(tmp_path: Path) -> None:
+    # A recording stopped by a crash: the mp4 index (moov), written last, is missing.
     clip = write_clip(tmp_path / "t.mp4", marker_frames(60), fps=30)
     data = clip.read_bytes()
-    # mp4 with the index (moov) at the end: cutting the tail loses the index -> not readable;
-    # cutting inside the media data keeps a readable prefix in most muxers. Either way: no crash.
+    assert data.index(b"moov") > len(data) // 2
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
-    try:
-        frames = list(iter_frames(cut))
-    except InputError as exc:
-        assert "\n" not in str(exc)
-    else:
-        assert len(frames) < 60
+    with pytest.raises(InputError, match="is not a video that can be read") as info:
+        list(iter_frames(cut))
+    assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize(

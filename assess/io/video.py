@@ -155,25 +155,43 @@ def iter_frames(
     """
     with _open(path) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        stream.thread_type = "SLICE"
         if start_s is not None and start_s > 0 and stream.time_base is not None:
             container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
         last_t = -math.inf
-        try:
-            for frame in container.decode(stream):
-                if frame.time is None:
-                    continue
-                t = float(frame.time)
-                if t <= last_t:  # duplicate or out-of-order timestamps are dropped
-                    continue
-                if start_s is not None and t < start_s:
-                    continue
-                if end_s is not None and t >= end_s:
-                    break
-                last_t = t
-                yield Frame(t, _upright(frame, max_side_px))
-        except av.error.FFmpegError:
-            return  # truncated or corrupt tail: stop at the last good frame
+        for frame in _decoded(container, stream):
+            if frame.time is None:
+                continue
+            t = float(frame.time)
+            if t <= last_t:  # duplicate or out-of-order timestamps are dropped
+                continue
+            if start_s is not None and t < start_s:
+                continue
+            if end_s is not None and t >= end_s:
+                break
+            last_t = t
+            yield Frame(t, _upright(frame, max_side_px))
+
+
+def _decoded(container: av.container.InputContainer, stream: av.VideoStream) -> Iterator[av.VideoFrame]:
+    """Decoded frames in presentation order, up to the first damaged packet.
+
+    At a truncated or corrupt packet the decoder still holds good frames (reordered B-frames,
+    frame threads): they are flushed out before stopping.
+    """
+    try:
+        for packet in container.demux(stream):
+            yield from stream.decode(packet)
+        return
+    except av.error.FFmpegError:
+        pass
+    try:
+        flushed = stream.decode(None)
+    except av.error.FFmpegError:
+        return
+    for frame in flushed:
+        frame.time_base = stream.time_base  # a flushed frame carries its pts but no time base
+        yield frame
 
 
 def iter_webcam(index: int, /, *, max_frames: int | None = None) -> Iterator[Frame]:

@@ -127,12 +127,12 @@ def test_rotation_sides_and_magnitudes(camera: Camera) -> None:
 
 
 @pytest.mark.parametrize(
-    ("analyzer", "field", "peaks", "camera", "name"),
+    ("analyzer", "field", "peaks", "camera", "name", "sides"),
     [
-        (ForwardBend(), "flexion_deg", (45.0, 80.0), SIDE_L, "trunk_flexion_rom"),
-        (Extension(), "flexion_deg", (-25.0,), SIDE_R, "trunk_extension_rom"),
-        (SideBend(), "lateral_deg", (25.0, -20.0), FRONT, "lateral_flexion_rom"),
-        (THIN_ROTATION, "twist_deg", (35.0, -35.0), FRONT, "trunk_rotation_rom"),
+        (ForwardBend(), "flexion_deg", (45.0, 80.0), SIDE_L, "trunk_flexion_rom", (None,)),
+        (Extension(), "flexion_deg", (-25.0,), SIDE_R, "trunk_extension_rom", (None,)),
+        (SideBend(), "lateral_deg", (25.0, -20.0), FRONT, "lateral_flexion_rom", ("left", "right")),
+        (THIN_ROTATION, "twist_deg", (35.0, -35.0), FRONT, "trunk_rotation_rom", ("left", "right")),
     ],
 )
 @pytest.mark.parametrize("roll", [-10.0, 10.0])
@@ -142,6 +142,7 @@ def test_camera_roll_changes_no_rom_by_more_than_2_deg(
     peaks: tuple[float, ...],
     camera: Camera,
     name: str,
+    sides: tuple[str | None, ...],
     roll: float,
 ) -> None:
     kw = {"hands_forward": True} if field == "twist_deg" else {}
@@ -151,9 +152,14 @@ def test_camera_roll_changes_no_rom_by_more_than_2_deg(
         CTX,
     )
     assert len(rolled.measurements) == len(level.measurements)
-    for m in level.measurements:
-        if m.name == name:
-            assert rolled.measurement(name, m.side).value == pytest.approx(m.value, abs=2.0)
+    # The figure must be there in both runs, for every side the movement worked, before comparing.
+    for run in (level, rolled):
+        assert sorted((m.side or "") for m in run.measurements if m.name == name) == sorted(
+            side or "" for side in sides
+        ), run.not_measured
+    for side in sides:
+        level_value = level.measurement(name, side).value
+        assert rolled.measurement(name, side).value == pytest.approx(level_value, abs=2.0)
 
 
 # ----------------------------------------------------------------------------- sides, mirroring
