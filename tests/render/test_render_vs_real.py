@@ -26,7 +26,7 @@ MAX_RELATIVE_ERROR = 0.15
 #: (space, ratio) held to MAX_RELATIVE_ERROR in both views.
 COMPARED = (("image", "shoulder"), ("image", "hip"), ("world", "shoulder"))
 #: Known gap: the model reads the rendered torso shorter against the legs (world landmarks) than
-#: on the real man. Bounds of (rendered / real - 1) measured on 2026 renders: +15-17 %.
+#: on the real man. Bounds of (rendered / real - 1); measured: +15-17 %.
 LEG_GAP_BOUNDS = (0.05, 0.30)
 REAL_BY_VIEW = {"back": (REAL_CLIPS[0],), "front": (REAL_CLIPS[1], REAL_CLIPS[2])}
 
