@@ -46,6 +46,40 @@ def lateral_matrix(angle_deg: float) -> Vec:
     return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
 
 
+# Fractions of standing height H. "D&C" = Drillis & Contini (1966), as drawn in Winter,
+# *Biomechanics and Motor Control of Human Movement*, 4th ed. (2009), Fig. 4.1.
+#: Shoulder (acromion) height, D&C.
+SHOULDER_HEIGHT_FRACTION = 0.818
+#: Hip (greater trochanter) height, D&C; the figure's hip joint centres sit at this height.
+HIP_HEIGHT_FRACTION = 0.530
+#: Ankle height, D&C.
+ANKLE_HEIGHT_FRACTION = 0.039
+#: Upper arm, forearm, hand, thigh, shank lengths, D&C.
+UPPER_ARM_FRACTION = 0.186
+FOREARM_FRACTION = 0.146
+HAND_FRACTION = 0.108
+THIGH_FRACTION = 0.245
+SHANK_FRACTION = 0.246
+#: Foot length, D&C; split 0.032 behind and 0.118 in front of the ankle centre (0.150 H).
+HEEL_BACK_FRACTION = 0.032
+TOE_FRONT_FRACTION = 0.118
+#: Distance between the shoulder joint centres. D&C give 0.259 H for the shoulder breadth over
+#: the deltoids; the joint centres sit about a deltoid's thickness (the drawn upper arm's radius,
+#: 0.032 H) inside each side: 0.259 - 2 x 0.032 = 0.195, rounded to 0.20 H (0.35 m at 1.75 m).
+SHOULDER_JOINT_SPACING_FRACTION = 0.20
+#: Distance between the hip joint centres. 0.175 m at 1.75 m; the pose model's own hip points on
+#: the real man of ``pose2sim_s00`` sit 0.19-0.20 m apart in the 4-camera 3-D reference
+#: (``../shared/footage/pose2sim_s00/README.md``); D&C's hip breadth over the trochanters is
+#: 0.191 H, and the drawn pelvis (0.356 m wide at 1.75 m) spans it.
+HIP_JOINT_SPACING_FRACTION = 0.10
+#: Chin height 0.870 H (D&C: head height 0.130 H): shoulder centre -> head pivot -> head centre,
+#: head centre 0.0674 H above the chin (the head ellipsoid's up radius, 0.118 m at 1.75 m).
+NECK_FRACTION = 0.080
+HEAD_CENTRE_FRACTION = 0.040
+#: Ankle-to-ankle distance in quiet stance (a comfortable stance, not from D&C).
+STANCE_WIDTH_FRACTION = 0.12
+
+
 @dataclass(frozen=True, kw_only=True)
 class Body:
     """Segment dimensions of the figure, all in metres.
@@ -86,21 +120,21 @@ class Body:
         k = h / 1.75
         return cls(
             height_m=h,
-            trunk_m=(0.818 - 0.530) * h,
-            hip_half_width_m=0.050 * h,
-            shoulder_half_width_m=0.100 * h,
-            neck_m=0.080 * h,
-            head_centre_m=0.040 * h,
+            trunk_m=(SHOULDER_HEIGHT_FRACTION - HIP_HEIGHT_FRACTION) * h,
+            hip_half_width_m=HIP_JOINT_SPACING_FRACTION / 2 * h,
+            shoulder_half_width_m=SHOULDER_JOINT_SPACING_FRACTION / 2 * h,
+            neck_m=NECK_FRACTION * h,
+            head_centre_m=HEAD_CENTRE_FRACTION * h,
             head_radii_m=(0.102 * k, 0.118 * k, 0.078 * k),
-            upper_arm_m=0.186 * h,
-            forearm_m=0.146 * h,
-            hand_m=0.108 * h,
-            thigh_m=0.245 * h,
-            shank_m=0.246 * h,
-            ankle_height_m=0.039 * h,
-            heel_back_m=0.032 * h,
-            toe_front_m=0.118 * h,
-            stance_width_m=0.12 * h,
+            upper_arm_m=UPPER_ARM_FRACTION * h,
+            forearm_m=FOREARM_FRACTION * h,
+            hand_m=HAND_FRACTION * h,
+            thigh_m=THIGH_FRACTION * h,
+            shank_m=SHANK_FRACTION * h,
+            ankle_height_m=ANKLE_HEIGHT_FRACTION * h,
+            heel_back_m=HEEL_BACK_FRACTION * h,
+            toe_front_m=TOE_FRONT_FRACTION * h,
+            stance_width_m=STANCE_WIDTH_FRACTION * h,
         )
 
     def leg_reach_m(self, knee_flexion_deg: float) -> float:
