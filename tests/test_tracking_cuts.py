@@ -99,7 +99,9 @@ def test_two_people_across_a_cut_are_told_apart_by_their_proportions() -> None:
     a_img, a_wld = _person(n1 + n2)
     b_img, b_wld = _person(n1 + n2, arm_scale=1.35, shoulder_scale=0.8)
     a_shown = np.concatenate([_zoom(a_img, 0.5, (0.0, 230.0))[:n1], _zoom(a_img, 0.6, (300.0, 180.0))[n1:]])
-    b_shown = np.concatenate([_zoom(b_img, 0.45, (300.0, 250.0))[:n1], _zoom(b_img, 0.7, (-60.0, 140.0))[n1:]])
+    b_shown = np.concatenate(
+        [_zoom(b_img, 0.45, (300.0, 250.0))[:n1], _zoom(b_img, 0.7, (-60.0, 140.0))[n1:]]
+    )
     # Left to right: A then B before the cut, B then A after it; B larger after it.
     assert np.nanmean(a_shown[0, :, 0]) < np.nanmean(b_shown[0, :, 0])
     assert np.nanmean(a_shown[-1, :, 0]) > np.nanmean(b_shown[-1, :, 0])
@@ -121,7 +123,9 @@ def test_the_same_two_people_with_equal_proportions_keep_their_order_across_a_cu
     a_img, a_wld = _person(n1 + n2)
     b_img, b_wld = _person(n1 + n2)
     a_shown = np.concatenate([_zoom(a_img, 0.5, (0.0, 230.0))[:n1], _zoom(a_img, 0.6, (120.0, 180.0))[n1:]])
-    b_shown = np.concatenate([_zoom(b_img, 0.45, (300.0, 250.0))[:n1], _zoom(b_img, 0.7, (330.0, 140.0))[n1:]])
+    b_shown = np.concatenate(
+        [_zoom(b_img, 0.45, (300.0, 250.0))[:n1], _zoom(b_img, 0.7, (330.0, 140.0))[n1:]]
+    )
     series, report = select_subject(_candidates([(a_shown, a_wld), (b_shown, b_wld)]))
     np.testing.assert_allclose(series.image_px, a_shown)
     assert report.n_cuts == 1
