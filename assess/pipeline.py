@@ -259,4 +259,21 @@ def tracking_dict(report: TrackingReport) -> dict[str, object]:
         "rejected_frames": report.rejected_frames,
         "warnings": list(report.warnings),
         "point_px": None if report.point_px is None else list(report.point_px),
+        "cut_times_s": list(report.cut_times_s),
+        "whole_body_ranges_s": [list(r) for r in report.whole_body_ranges_s],
+        "close_up_frames": report.close_up_frames,
     }
+
+
+def tracking_from_dict(block: dict[str, Any], *, point_px: tuple[float, float] | None) -> TrackingReport:
+    """The tracking report back from :func:`tracking_dict` (older files lack the cut fields)."""
+    return TrackingReport(
+        max_people_seen=int(block.get("max_people_seen", 1)),
+        subject_frames=int(block.get("subject_frames", 0)),
+        rejected_frames=int(block.get("rejected_frames", 0)),
+        warnings=tuple(str(w) for w in block.get("warnings", [])),
+        point_px=point_px,
+        cut_times_s=tuple(float(t) for t in block.get("cut_times_s", [])),
+        whole_body_ranges_s=tuple((float(a), float(b)) for a, b in block.get("whole_body_ranges_s", [])),
+        close_up_frames=int(block.get("close_up_frames", 0)),
+    )

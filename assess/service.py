@@ -14,9 +14,15 @@ from assess.io.cache import CachedLandmarks, load_landmarks, save_landmarks
 from assess.io.model import resolve_model
 from assess.io.video import probe
 from assess.movements import REGISTRY, AnalysisContext, MovementResult
-from assess.pipeline import Extraction, ProgressFn, extract_landmarks, sha256_of, tracking_dict
+from assess.pipeline import (
+    Extraction,
+    ProgressFn,
+    extract_landmarks,
+    sha256_of,
+    tracking_dict,
+    tracking_from_dict,
+)
 from assess.reporting.json_report import build_report, write_report
-from assess.tracking import TrackingReport
 
 LANDMARKS_FILE = "landmarks.npz"
 REPORT_FILE = "report.json"
@@ -54,13 +60,7 @@ def _from_cache(
     wanted = None if point_px is None else [float(point_px[0]), float(point_px[1])]
     if t.get("point_px") != wanted:
         return None
-    tracking = TrackingReport(
-        max_people_seen=int(str(t.get("max_people_seen", 1))),
-        subject_frames=int(str(t.get("subject_frames", 0))),
-        rejected_frames=int(str(t.get("rejected_frames", 0))),
-        warnings=tuple(str(w) for w in t.get("warnings", [])),  # type: ignore[attr-defined]
-        point_px=point_px,
-    )
+    tracking = tracking_from_dict(dict(t), point_px=point_px)
     info = replace(probe(video), n_frames=cached.series.n_frames)
     return Extraction(
         series=cached.series,

@@ -1,14 +1,20 @@
 """Lock onto one subject among the poses found in each frame, and never jump to another.
 
 Candidates are linked frame to frame into tracklets by the distance of their torso centre,
-measured in torso lengths. The subject is the most prominent tracklet over the clip (the
-largest body summed over the frames it is seen in) or the tracklet nearest a point the user
-gives; later and earlier tracklets join it only where they do not overlap it in time and
-start close to where it was last seen. Frames where the subject is not found become gaps.
+measured in torso lengths, and by the change of their torso length. Where every tracklet ends
+and new ones begin at once, the picture jumped: a camera cut (or the model re-locking). The
+clip is cut there into pieces; within a piece, tracklets are chained across short losses; across
+cuts, people are found again (one person on both sides of a cut is the same person; with
+several, by body proportions that do not change with zoom and by their order in the picture).
+The subject is the person with the largest body in the shots that show it whole, among the
+people seen long enough, or the person nearest a point the user gives. Shots where the subject's
+legs are out of view (close-ups) are left out when whole-body shots exist. Frames where the
+subject is not found become gaps.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,16 +27,76 @@ FloatArray = NDArray[np.float64]
 _LARGEST = "the largest person in view, nearest the camera"
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 
+#: Largest change of torso length between consecutive detections of one person (fraction);
+#: a person's torso changes by a few per cent a frame, a cut to a close-up by far more.
+MAX_SCALE_STEP = 0.25
+#: Cuts closer together than this are one cut (the model takes a few frames to re-lock).
+MIN_SHOT_S = 1.0
+#: Hip-to-ankle over hip-to-shoulder length of an adult (0.491 H / 0.288 H, Drillis & Contini);
+#: legs outside this band relative to the torso are the model's guesses (e.g. in a close-up).
+#: The same band as ``assess.movements.spine.common.LEG_TO_TORSO_RANGE``.
+LEG_TO_TORSO_RANGE = (1.2, 2.3)
+#: A chain of detections shows the whole body when at least this share of its frames does
+#: (both ankles inside the picture, plausibly long legs).
+MIN_WHOLE_BODY_SHARE = 0.5
+#: People are compared across a cut by world-landmark segment lengths over the torso length
+#: (zoom does not change them); a mean absolute log ratio above this is someone else.
+MAX_PROPORTION_COST = 0.15
+#: Added per pair of people whose left-to-right order in the picture swapped across a cut: a
+#: tie-breaker, smaller than a real difference of proportions.
+ORDER_SWAP_COST = 0.03
+#: Seen for at least this long (and a quarter of the longest-seen person's time) to be a subject.
+MIN_SEEN_S = 1.0
+MIN_SEEN_SHARE = 0.25
+_SEGMENTS = [
+    ("left_shoulder", "right_shoulder"),
+    ("left_shoulder", "left_elbow"),
+    ("right_shoulder", "right_elbow"),
+    ("left_elbow", "left_wrist"),
+    ("right_elbow", "right_wrist"),
+    ("left_ear", "right_ear"),
+    ("left_hip", "right_hip"),
+]
+
 
 @dataclass(frozen=True, kw_only=True)
 class TrackingReport:
-    """What the tracker did: people seen, frames kept, and frames dropped as someone else."""
+    """What the tracker did: people seen, frames kept, frames dropped, cuts and whole-body shots.
+
+    Parameters
+    ----------
+    max_people_seen : int
+        Most poses found in one frame.
+    subject_frames : int
+        Frames where the subject was found and kept.
+    rejected_frames : int
+        Frames that showed only someone else (left out as gaps).
+    warnings : tuple of str
+        Quality warnings for the user.
+    point_px : (float, float) or None
+        The point the subject was chosen by, if any.
+    cut_times_s : tuple of float
+        Times of the camera cuts found (every person's track broke at once).
+    whole_body_ranges_s : tuple of (float, float)
+        Start and end times of the stretches where the subject is kept with the whole body in view.
+    close_up_frames : int
+        Frames where the subject was seen with the legs out of view and left out, because the
+        clip also shows them whole.
+    """
 
     max_people_seen: int
     subject_frames: int
     rejected_frames: int
     warnings: tuple[str, ...] = field(default=())
     point_px: tuple[float, float] | None = None
+    cut_times_s: tuple[float, ...] = ()
+    whole_body_ranges_s: tuple[tuple[float, float], ...] = ()
+    close_up_frames: int = 0
+
+    @property
+    def n_cuts(self) -> int:
+        """Number of camera cuts found."""
+        return len(self.cut_times_s)
 
 
 @dataclass
@@ -39,6 +105,17 @@ class _Tracklet:
     slots: list[int]
     centres: list[FloatArray]
     sizes: list[float]
+
+
+@dataclass
+class _Chain:
+    """Tracklets of one person within one piece of the clip (between two cuts)."""
+
+    piece: int
+    tracklets: list[_Tracklet]
+
+    def pairs(self) -> list[tuple[int, int]]:
+        return [(f, s) for tr in self.tracklets for f, s in zip(tr.frames, tr.slots, strict=True)]
 
 
 def _centre_and_size(image_px: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -59,9 +136,42 @@ def _centre_and_size(image_px: FloatArray) -> tuple[FloatArray, FloatArray, Floa
     return centre, length, area
 
 
-def _link(c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float) -> list[_Tracklet]:
+def _mid(a: FloatArray, name: str) -> FloatArray:
+    return np.asarray(0.5 * (a[:, :, INDEX[f"left_{name}"], :] + a[:, :, INDEX[f"right_{name}"], :]))
+
+
+def whole_body(candidates: CandidateFrames, /) -> NDArray[np.bool_]:
+    """(n, k) candidates shown with the whole body: both ankles in the picture, plausible legs."""
+    img = candidates.image_px
+    width, height = candidates.frame_size_px
+    ankles = img[:, :, [INDEX["left_ankle"], INDEX["right_ankle"]], :2]
+    with np.errstate(invalid="ignore"):
+        inside = ((ankles >= 0) & (ankles <= np.array([width, height]))).all(axis=(2, 3))
+    _, torso, _ = _centre_and_size(img)
+    legs = np.linalg.norm(_mid(img, "hip")[..., :2] - _mid(img, "ankle")[..., :2], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = legs / torso
+    lo, hi = LEG_TO_TORSO_RANGE
+    return np.asarray(inside & (ratio >= lo) & (ratio <= hi))
+
+
+def proportions(candidates: CandidateFrames, /) -> FloatArray:
+    """(n, k, f) world-landmark segment lengths over the torso length: zoom changes none."""
+    w = candidates.world_m
+    torso = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
+    lengths = np.stack(
+        [np.linalg.norm(w[:, :, INDEX[a]] - w[:, :, INDEX[b]], axis=-1) for a, b in _SEGMENTS], axis=-1
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(lengths / torso[..., None])
+
+
+def _link(
+    c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float, max_scale_step: float
+) -> list[_Tracklet]:
     centre, length, _ = _centre_and_size(c.image_px)
     present = c.present & np.isfinite(length) & (length > 0)
+    max_log_step = float(np.log1p(max_scale_step))
     active: list[_Tracklet] = []
     done: list[_Tracklet] = []
     for i in range(c.n_frames):
@@ -78,7 +188,8 @@ def _link(c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float) -> lis
         for a, tr in enumerate(active):
             for s in slots:
                 d = float(np.linalg.norm(centre[i, s] - tr.centres[-1])) / max(tr.sizes[-1], 1.0)
-                if d <= max_jump_torso:
+                step = abs(float(np.log(length[i, s] / max(tr.sizes[-1], 1e-9))))
+                if d <= max_jump_torso and step <= max_log_step:
                     pairs.append((d, a, s))
         used_a: set[int] = set()
         used_s: set[int] = set()
@@ -95,7 +206,18 @@ def _link(c: CandidateFrames, *, max_jump_torso: float, max_gap_s: float) -> lis
         for s in slots:
             if s not in used_s:
                 active.append(_Tracklet([i], [s], [centre[i, s]], [float(length[i, s])]))
-    return done + active
+    return sorted(done + active, key=lambda tr: tr.frames[0])
+
+
+def _cut_frames(tracklets: list[_Tracklet], n: int) -> list[int]:
+    """Frames where every tracklet before ends and new ones begin: the picture jumped."""
+    first = np.array([tr.frames[0] for tr in tracklets])
+    last = np.array([tr.frames[-1] for tr in tracklets])
+    return [
+        i
+        for i in range(1, n)
+        if (last == i - 1).any() and (first == i).any() and not ((first < i) & (last >= i)).any()
+    ]
 
 
 def _grow(
@@ -131,6 +253,105 @@ def _grow(
                 chain.insert(0, best)
 
 
+def _chains(
+    tracklets: list[_Tracklet], cuts: list[int], c: CandidateFrames, *, max_jump_torso: float
+) -> list[_Chain]:
+    """Chain the tracklets of each piece (between cuts) across short losses."""
+    _, length, _ = _centre_and_size(c.image_px)
+
+    def prominence(tr: _Tracklet) -> float:
+        return float(np.nansum([length[f, s] for f, s in zip(tr.frames, tr.slots, strict=True)]))
+
+    chains: list[_Chain] = []
+    pieces: dict[int, list[_Tracklet]] = {}
+    for tr in tracklets:
+        pieces.setdefault(int(np.searchsorted(cuts, tr.frames[0], side="right")), []).append(tr)
+    for piece, pool in sorted(pieces.items()):
+        ranked = sorted(pool, key=prominence, reverse=True)
+        while ranked:
+            chain = [ranked.pop(0)]
+            _grow(chain, ranked, c.time_s, max_jump_torso=max_jump_torso)
+            chains.append(_Chain(piece, sorted(chain, key=lambda tr: tr.frames[0])))
+    return chains
+
+
+def _proportion_cost(a: FloatArray, b: FloatArray) -> float:
+    """Mean absolute log ratio of the proportions both chains show (inf when none)."""
+    ok = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    return float(np.mean(np.abs(np.log(a[ok] / b[ok])))) if ok.any() else np.inf
+
+
+def _match(
+    left: list[int], right: list[int], props: list[FloatArray], order_x: list[float]
+) -> list[tuple[int, int]]:
+    """Pairs of the same person on two sides of a cut (chain indices)."""
+    if len(left) == 1 and len(right) == 1:
+        return [(left[0], right[0])]  # one person on both sides: the same person
+    if len(left) > len(right):
+        return [(a, b) for b, a in _match(right, left, props, order_x)]
+    best: tuple[float, list[tuple[int, int]]] = (np.inf, [])
+    for chosen in itertools.permutations(right, len(left)):
+        pairs = list(zip(left, chosen, strict=True))
+        cost = sum(min(_proportion_cost(props[a], props[b]), 10.0) for a, b in pairs)
+        for (a1, b1), (a2, b2) in itertools.combinations(pairs, 2):
+            if (order_x[a1] - order_x[a2]) * (order_x[b1] - order_x[b2]) < 0:
+                cost += ORDER_SWAP_COST
+        if cost < best[0]:
+            best = (cost, pairs)
+    return [(a, b) for a, b in best[1] if _proportion_cost(props[a], props[b]) <= MAX_PROPORTION_COST]
+
+
+def _people(chains: list[_Chain], c: CandidateFrames, *, max_chains_per_piece: int = 6) -> list[list[_Chain]]:
+    """Group the chains into people across cuts (nearest pieces first, never two at once)."""
+    centre, _, _ = _centre_and_size(c.image_px)
+    props_all = proportions(c)
+    props = [np.nanmedian(np.array([props_all[f, s] for f, s in ch.pairs()]), axis=0) for ch in chains]
+    order_x = [float(np.nanmedian([centre[f, s, 0] for f, s in ch.pairs()])) for ch in chains]
+    group = list(range(len(chains)))
+    frames: dict[int, set[int]] = {i: {f for f, _ in ch.pairs()} for i, ch in enumerate(chains)}
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    by_piece: dict[int, list[int]] = {}
+    for i, ch in enumerate(chains):
+        by_piece.setdefault(ch.piece, []).append(i)
+    for members in by_piece.values():
+        members.sort(key=lambda i: -len(frames[i]))
+        del members[max_chains_per_piece:]
+    pieces = sorted(by_piece)
+    for a, b in sorted(itertools.combinations(pieces, 2), key=lambda ab: (ab[1] - ab[0], ab[0])):
+        for i, j in _match(by_piece[a], by_piece[b], props, order_x):
+            ri, rj = root(i), root(j)
+            if ri == rj or frames[ri] & frames[rj]:
+                continue
+            group[rj] = ri
+            frames[ri] |= frames.pop(rj)
+    people: dict[int, list[_Chain]] = {}
+    for i, ch in enumerate(chains):
+        people.setdefault(root(i), []).append(ch)
+    return list(people.values())
+
+
+def _ranges_s(
+    chains: list[_Chain], time_s: FloatArray, *, max_gap_s: float
+) -> tuple[tuple[float, float], ...]:
+    """Time ranges covered by chains, joined across gaps up to ``max_gap_s``."""
+    spans = sorted(
+        (float(time_s[min(f for f, _ in ch.pairs())]), float(time_s[max(f for f, _ in ch.pairs())]))
+        for ch in chains
+    )
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= max_gap_s:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
 def select_subject(
     candidates: CandidateFrames,
     /,
@@ -138,6 +359,7 @@ def select_subject(
     point_px: tuple[float, float] | None = None,
     max_jump_torso: float = 0.6,
     max_gap_s: float = 0.5,
+    max_scale_step: float = MAX_SCALE_STEP,
 ) -> tuple[LandmarkSeries, TrackingReport]:
     """Choose one subject and return their landmark series.
 
@@ -153,6 +375,8 @@ def select_subject(
         lengths, within the gap allowance.
     max_gap_s : float
         Longest time a person may be lost before a detection counts as a new tracklet.
+    max_scale_step : float
+        Largest change of torso length between consecutive detections of one person (fraction).
 
     Returns
     -------
@@ -160,8 +384,10 @@ def select_subject(
         The subject's landmarks (NaN where not found) and what the tracker did.
     """
     n = candidates.n_frames
-    tracklets = _link(candidates, max_jump_torso=max_jump_torso, max_gap_s=max_gap_s)
-    people = int(candidates.present.sum(axis=1).max()) if n else 0
+    tracklets = _link(
+        candidates, max_jump_torso=max_jump_torso, max_gap_s=max_gap_s, max_scale_step=max_scale_step
+    )
+    people_seen = int(candidates.present.sum(axis=1).max()) if n else 0
     image = np.full((n, candidates.image_px.shape[2], 3), np.nan)
     world = np.full_like(image, np.nan)
     vis = np.zeros((n, candidates.image_px.shape[2]))
@@ -175,64 +401,44 @@ def select_subject(
         )
         return series, TrackingReport(max_people_seen=0, subject_frames=0, rejected_frames=0)
 
-    _, length, _ = _centre_and_size(candidates.image_px)
-    img = candidates.image_px
-    hips = img[:, :, [INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=2)
-    ankles = img[:, :, [INDEX["left_ankle"], INDEX["right_ankle"]], :2].mean(axis=2)
-    body = length + np.linalg.norm(hips - ankles, axis=-1)
-
-    def frames_of(chain: list[_Tracklet]) -> list[tuple[int, int]]:
-        return [(f, s) for tr in chain for f, s in zip(tr.frames, tr.slots, strict=True)]
-
-    def prominence(tr: _Tracklet) -> float:
-        return float(np.nansum([length[f, s] for f, s in zip(tr.frames, tr.slots, strict=True)]))
-
-    def seen_s(chain: list[_Tracklet]) -> float:
-        return float(len({f for f, _ in frames_of(chain)})) / max(candidates.n_frames, 1) * duration_s
-
-    def scale(chain: list[_Tracklet]) -> float:
-        return float(np.nanmedian([body[f, s] for f, s in frames_of(chain)]))
-
-    duration_s = float(candidates.time_s[-1] - candidates.time_s[0]) if n > 1 else 0.0
-    ranked = sorted(tracklets, key=prominence, reverse=True)
-    chains: list[list[_Tracklet]] = []
-    while ranked:
-        chain = [ranked.pop(0)]
-        _grow(chain, ranked, candidates.time_s, max_jump_torso=max_jump_torso)
-        chains.append(sorted(chain, key=lambda tr: tr.frames[0]))
-    if point_px is None:
-        # The patient is the largest body (nearest the camera) among the people seen for a
-        # meaningful time: at least 1 s and a quarter of the time the longest-seen person was.
-        longest = max(seen_s(ch) for ch in chains)
-        eligible = [ch for ch in chains if seen_s(ch) >= min(1.0, longest) and seen_s(ch) >= 0.25 * longest]
-        chosen = max(eligible, key=scale)
-    else:
-        p = np.asarray(point_px, dtype=float)
-
-        def reach(ch: list[_Tracklet]) -> float:
-            return min(
-                float(np.min(np.linalg.norm(np.asarray(tr.centres) - p, axis=1)))
-                / max(float(np.median(tr.sizes)), 1.0)
-                for tr in ch
-            )
-
-        chosen = min(chains, key=reach)
+    fine_cuts = _cut_frames(tracklets, n)
+    chains = _chains(tracklets, fine_cuts, candidates, max_jump_torso=max_jump_torso)
+    people = _people(chains, candidates)
+    chosen = _choose(people, candidates, point_px=point_px)
+    whole = whole_body(candidates)
+    whole_chains = [
+        ch for ch in chosen if np.mean([whole[f, s] for f, s in ch.pairs()]) >= MIN_WHOLE_BODY_SHARE
+    ]
+    kept = whole_chains or chosen
     taken = np.zeros(n, dtype=bool)
-    for tr in chosen:
-        for f, s in zip(tr.frames, tr.slots, strict=True):
+    for ch in kept:
+        for f, s in ch.pairs():
             if taken[f]:
                 continue
             taken[f] = True
             image[f] = candidates.image_px[f, s]
             world[f] = candidates.world_m[f, s]
             vis[f] = candidates.visibility[f, s]
+    close = np.zeros(n, dtype=bool)
+    close_chains = [ch for ch in chosen if ch not in kept]
+    for ch in close_chains:
+        close[[f for f, _ in ch.pairs()]] = True
+    close &= ~taken
     present_any = candidates.present.any(axis=1)
-    rejected = int((present_any & ~taken).sum())
+    rejected = int((present_any & ~taken & ~close).sum())
     warnings: list[str] = []
-    if people > 1:
+    if people_seen > 1:
         warnings.append(
-            f"{people} people were in view; the analysis follows one subject "
+            f"{people_seen} people were in view; the analysis follows one subject "
             f"({'the person nearest the given point' if point_px else _LARGEST})"
+        )
+    if close.any():
+        spans = ", ".join(
+            f"{a:.1f}-{b:.1f} s" for a, b in _ranges_s(close_chains, candidates.time_s, max_gap_s=max_gap_s)
+        )
+        warnings.append(
+            f"the clip has close-up shots where the legs are out of view ({spans}); "
+            "figures come from the whole-body shots"
         )
     series = LandmarkSeries(
         time_s=candidates.time_s,
@@ -242,13 +448,87 @@ def select_subject(
         frame_size_px=candidates.frame_size_px,
     )
     report = TrackingReport(
-        max_people_seen=people,
+        max_people_seen=people_seen,
         subject_frames=int(taken.sum()),
         rejected_frames=rejected,
         warnings=tuple(warnings),
         point_px=point_px,
+        cut_times_s=_cut_times_s(fine_cuts, candidates.time_s),
+        whole_body_ranges_s=_ranges_s(whole_chains, candidates.time_s, max_gap_s=max_gap_s),
+        close_up_frames=int(close.sum()),
     )
     return series, report
+
+
+def _cut_times_s(fine_cuts: list[int], time_s: FloatArray) -> tuple[float, ...]:
+    """Times of the cuts; breaks closer than ``MIN_SHOT_S`` to the previous one are the same cut."""
+    out: list[float] = []
+    last = -np.inf
+    for i in fine_cuts:
+        t = float(time_s[i])
+        if t - last >= MIN_SHOT_S:
+            out.append(t)
+        last = t
+    return tuple(out)
+
+
+def _choose(
+    people: list[list[_Chain]], c: CandidateFrames, *, point_px: tuple[float, float] | None
+) -> list[_Chain]:
+    """The subject: the largest whole body among people seen long enough, or nearest the point."""
+    n = c.n_frames
+    _, length, _ = _centre_and_size(c.image_px)
+    body = length + np.linalg.norm(
+        _mid(c.image_px, "hip")[..., :2] - _mid(c.image_px, "ankle")[..., :2], axis=-1
+    )
+    whole = whole_body(c)
+    duration_s = float(c.time_s[-1] - c.time_s[0]) if n > 1 else 0.0
+
+    def seen_s(pairs: list[tuple[int, int]]) -> float:
+        return float(len({f for f, _ in pairs})) / max(n, 1) * duration_s
+
+    def whole_pairs(person: list[_Chain]) -> list[tuple[int, int]]:
+        return [
+            p
+            for ch in person
+            if np.mean([whole[f, s] for f, s in ch.pairs()]) >= MIN_WHOLE_BODY_SHARE
+            for p in ch.pairs()
+        ]
+
+    def all_pairs(person: list[_Chain]) -> list[tuple[int, int]]:
+        return [p for ch in person for p in ch.pairs()]
+
+    if point_px is not None:
+        p = np.asarray(point_px, dtype=float)
+
+        def reach(person: list[_Chain]) -> float:
+            return min(
+                float(np.min(np.linalg.norm(np.asarray(tr.centres) - p, axis=1)))
+                / max(float(np.median(tr.sizes)), 1.0)
+                for ch in person
+                for tr in ch.tracklets
+            )
+
+        return min(people, key=reach)
+    # The patient is seen for a meaningful time (at least 1 s and a quarter of the time the
+    # longest-seen person was); among them, people shown whole for long enough come first (a
+    # close-up is large only because it is zoomed), then the largest body (nearest the camera).
+    longest = max(seen_s(all_pairs(p)) for p in people)
+    eligible = [
+        p
+        for p in people
+        if seen_s(all_pairs(p)) >= min(MIN_SEEN_S, longest)
+        and seen_s(all_pairs(p)) >= MIN_SEEN_SHARE * longest
+    ]
+    best_whole = max(seen_s(whole_pairs(p)) for p in eligible)
+    if best_whole > 0:
+        eligible = [p for p in eligible if seen_s(whole_pairs(p)) >= min(MIN_SEEN_S, best_whole)]
+
+    def scale(person: list[_Chain]) -> float:
+        pairs = whole_pairs(person) or all_pairs(person)
+        return float(np.nanmedian([body[f, s] for f, s in pairs]))
+
+    return max(eligible, key=scale)
 
 
 class OnlineTracker:

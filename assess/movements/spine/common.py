@@ -383,6 +383,8 @@ def split_shots(
     for j in range(1, ok.size):
         before = (tk >= tk[j] - window_s) & (tk < tk[j])
         after = (tk >= tk[j]) & (tk < tk[j] + window_s)
+        if not before.any():  # after a gap longer than the window: the window before the gap
+            before = (tk >= tk[j - 1] - window_s) & (tk < tk[j])
         lb, la = float(np.median(log_l[before])), float(np.median(log_l[after]))
         shift = float(np.linalg.norm(np.median(hk[after], axis=0) - np.median(hk[before], axis=0)))
         score[j] = max(abs(la - lb) / math.log1p(max_scale_jump), shift / (max_shift_torso * math.exp(lb)))
