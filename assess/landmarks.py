@@ -40,6 +40,14 @@ N_LANDMARKS: Final = len(LANDMARK_NAMES)
 INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
 
+#: Hip-centre-to-ankle-centre over hip-centre-to-shoulder-centre length in the picture; legs outside
+#: this band relative to the torso are the model's guesses (e.g. in a close-up). Joint centres give
+#: about 1.57 (0.452 H / 0.288 H, Drillis & Contini), but MediaPipe's hip and shoulder keypoints on
+#: real people standing read 1.08-1.45 (multi-view lab footage, outdoor walking; lowest with the
+#: camera above the hips, which shortens the legs in the picture).
+LEG_TO_TORSO_RANGE: Final = (0.9, 2.3)
+
+
 def _mirror_permutation() -> NDArray[np.intp]:
     perm = np.arange(N_LANDMARKS)
     for name, i in INDEX.items():

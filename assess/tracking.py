@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assess.candidates import CandidateFrames
-from assess.landmarks import INDEX, LandmarkSeries
+from assess.landmarks import INDEX, LEG_TO_TORSO_RANGE, LandmarkSeries
 
 FloatArray = NDArray[np.float64]
 _LARGEST = "the largest person in view, nearest the camera"
@@ -34,8 +34,6 @@ MAX_SCALE_STEP = 0.25
 MIN_SHOT_S = 1.0
 #: Hip-to-ankle over hip-to-shoulder length of an adult (0.491 H / 0.288 H, Drillis & Contini);
 #: legs outside this band relative to the torso are the model's guesses (e.g. in a close-up).
-#: The same band as ``assess.movements.spine.common.LEG_TO_TORSO_RANGE``.
-LEG_TO_TORSO_RANGE = (1.2, 2.3)
 #: A chain of detections shows the whole body when at least this share of its frames does
 #: (both ankles inside the picture, plausibly long legs).
 MIN_WHOLE_BODY_SHARE = 0.5

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from assess.conditioning import Conditioning
 from assess.geometry import joint_angle_deg, wrap_deg
-from assess.landmarks import LEFT_RIGHT_PERMUTATION, LandmarkSeries
+from assess.landmarks import LEFT_RIGHT_PERMUTATION, LEG_TO_TORSO_RANGE, LandmarkSeries
 from assess.movements.base import MovementResult
 from assess.neutral import Neutral, find_neutral, trunk_to_legs_deg
 from assess.quality import Quality, assess_quality
@@ -408,12 +408,6 @@ class ShotNeutral:
     trunk_image_deg: float
 
 
-#: Hip-centre-to-ankle-centre over hip-centre-to-shoulder-centre length in the picture; legs outside
-#: this band relative to the torso are the model's guesses (e.g. in a close-up). Joint centres give
-#: about 1.57 (0.452 H / 0.288 H, Drillis & Contini), but MediaPipe's hip and shoulder keypoints on
-#: real people standing read 1.08-1.45 (multi-view lab footage, outdoor walking; lowest with the
-#: camera above the hips, which shortens the legs in the picture).
-LEG_TO_TORSO_RANGE = (0.9, 2.3)
 
 
 def plausible_legs(series: LandmarkSeries, /) -> NDArray[np.bool_]:
