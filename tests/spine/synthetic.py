@@ -141,10 +141,16 @@ class Camera:
     px_per_m: float = 250.0
     size_px: tuple[int, int] = (640, 480)
     offset_px: tuple[float, float] = (0.0, 0.0)
+    #: The patient stands turned this far toward their right (deg) from ``view``: from the front,
+    #: +45 puts the camera 45 deg to the patient's left (an oblique camera).
+    yaw_deg: float = 0.0
 
     def to_camera(self, pts: np.ndarray) -> np.ndarray:
         """Body-frame points (..., 3) to camera axes (image x right, up, depth away)."""
         x, y, z = pts[..., 0], pts[..., 1], pts[..., 2]
+        if self.yaw_deg:
+            a = math.radians(self.yaw_deg)
+            x, z = x * math.cos(a) - z * math.sin(a), x * math.sin(a) + z * math.cos(a)
         if self.view == "front":  # patient faces the camera: their right is image-left
             u, d = -z, -x
         elif self.view == "back":

@@ -167,3 +167,20 @@ def test_live_render_model_analysis(tmp_path_factory: pytest.TempPathFactory) ->
     for found, true in zip(result.repetitions, truth.repetitions, strict=True):
         assert abs(found.peak_value - true.peak_value) <= ANGLE_TOLERANCE_DEG
         assert abs(found.peak_s - true.peak_s) < 0.5
+
+
+def test_a_clip_that_is_bent_throughout_is_measured_from_the_vertical() -> None:
+    """No upright stance at all (the clip holds only the middle of an 85 deg bend): the trunk's
+    inclination from the image vertical, with the level-camera warning, not an empty report."""
+    from assess.movements.spine import ForwardBend
+    from tests.golden.regenerate import load_golden
+
+    series, truth = load_golden(golden_path("fb_side_left"))
+    rep = truth["repetitions"][2]
+    assert rep["peak_value"] == 85.0
+    # 0.7 s into the 1.2 s ramp (about 53 deg) to 0.5 s into the way back (about 54 deg).
+    bent = series.between(rep["start_s"] + 0.7, rep["end_s"] - 0.7)
+    result = ForwardBend().analyze(bent, AnalysisContext(height_cm=175.0))
+    assert any("no upright stance was seen" in w and "level" in w for w in result.warnings)
+    assert result.extra["neutral"][0]["from_image_vertical"] is True
+    assert result.measurement("trunk_flexion_rom").value == pytest.approx(85.0, abs=ANGLE_TOLERANCE_DEG)

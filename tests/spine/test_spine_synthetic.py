@@ -365,3 +365,23 @@ def test_impossible_rotation_is_withheld_with_the_reason() -> None:
     assert [(o.name, o.side) for o in withheld] == [("trunk_rotation_rom", Side.RIGHT)]
     assert "96 deg" in withheld[0].reason
     assert f"{MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg" in withheld[0].reason
+
+
+@pytest.mark.parametrize(
+    ("yaw_deg", "oblique"), [(45.0, True), (-45.0, True), (70.0, False)], ids=["45-left", "45-right", "70"]
+)
+def test_forward_bend_from_an_oblique_camera_is_measured_with_a_warning(yaw_deg: float, oblique: bool) -> None:
+    """A hip hinge filmed 45 deg oblique was once labelled 'front' and refused."""
+    cam = Camera(view="front", yaw_deg=yaw_deg)
+    r = ForwardBend().analyze(movement("flexion_deg", (60.0,), cam, noise_px=0.3), CTX)
+    assert r.extra["view_estimate"]["angle_deg"] == pytest.approx(yaw_deg, abs=3.0)
+    # Seen obliquely the bend projects smaller: tan(seen) = tan(60) * sin(view angle).
+    seen = np.degrees(np.arctan(np.tan(np.radians(60.0)) * abs(np.sin(np.radians(yaw_deg)))))
+    assert _value(r, "trunk_flexion_rom") == pytest.approx(seen, abs=2.0)
+    assert any("oblique" in w for w in r.warnings) is oblique
+
+
+def test_side_bend_filmed_nearly_from_the_side_is_refused_with_the_reason() -> None:
+    r = SideBend().analyze(movement("lateral_deg", (25.0,), Camera(view="front", yaw_deg=75.0)), CTX)
+    assert r.measurements == ()
+    assert all("edge-on" in o.reason for o in r.omissions)
