@@ -91,6 +91,13 @@ class ViewEstimate:
             face = Facing.CAMERA if view is View.FRONT else Facing.AWAY
         return cls(angle_deg=angle, view=view, facing=face, oblique=oblique, spread_deg=spread_deg)
 
+    @classmethod
+    def from_label(cls, view: View, facing: Facing, /) -> ViewEstimate:
+        """The nominal angle of a labelled view (side 90 deg, front 0, back 180)."""
+        if view is View.SIDE:
+            return cls.from_angle(90.0 if facing is Facing.LEFT else -90.0, facing=facing)
+        return cls.from_angle(0.0 if view is View.FRONT else 180.0)
+
     @property
     def label(self) -> str:
         """``front``, ``front-oblique``, ``side``, ``back-oblique`` or ``back``."""

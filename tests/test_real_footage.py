@@ -84,7 +84,7 @@ def test_golden_landmarks_give_the_same_posture_verdict_without_the_model() -> N
     series = load_landmarks(SPORTS2D_GOLDEN).series
     result = Posture().analyze(series, AnalysisContext())
     assert result.view is not None
-    assert result.view.value == "side"
+    assert result.view.view.value == "side"
     assert result.measurements == ()
 
 

@@ -111,7 +111,7 @@ def test_frontal_posture_reads_known_tilts_and_anatomical_sides(view: str) -> No
 def test_side_posture_reads_trunk_lean_forward_positive(facing: str) -> None:
     bodies = _posture(trunk_flexion_deg=6.0)
     result = Posture().analyze(series_from_bodies(bodies, view="side", facing=facing), AnalysisContext())
-    assert result.view is View.SIDE
+    assert result.view_name is View.SIDE
     assert result.measurement("trunk_lean").value == pytest.approx(6.0, abs=0.3)
     assert result.measurement("trunk_lean").unit == "deg"
     assert {o.name for o in result.omissions} == {"shoulder_tilt", "pelvic_obliquity"}

@@ -6,19 +6,22 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from assess.catalogue import norms_for
 from assess.conditioning import Conditioning
 from assess.gait.analysis import PassAnalysis, PassSettings, analyse_pass
-from assess.gait.events import HEEL_STRIKE, TOE_OFF, EventRules
+from assess.gait.events import HEEL_STRIKE, EventRules
 from assess.gait.figures import frontal_angles, sagittal_angles, spatial_figures
 from assess.gait.metrics import exclude_turning, mark_steady, temporal_figures
 from assess.gait.passes import find_passes, mark_turns
 from assess.landmarks import LandmarkSeries
 from assess.quality import assess_quality
+from assess.results import GaitEvent, MovementResult, PassRecord, StepRecord
 from assess.signal import gate_visibility
 from assess.types import Measurement, Omission, Side, View
+from assess.view import ViewEstimate
 
 if TYPE_CHECKING:
-    from assess.movements.base import AnalysisContext, MovementResult
+    from assess.movements.base import AnalysisContext
 
 SAGITTAL_ONLY = (
     "trunk_lean_mean",
@@ -126,10 +129,6 @@ class Gait:
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Find steady passes, their events and steps, and the gait figures they support."""
-        # Imported here: the movements package registers this analyzer, so importing it at
-        # module level would make the two packages import each other.
-        from assess.movements.base import MovementResult
-
         params = asdict(self)
         gated = gate_visibility(series, min_visibility=self.conditioning.min_visibility)
         walks = find_passes(gated, min_duration_s=self.min_pass_s) if series.n_frames > 3 else []
@@ -147,17 +146,12 @@ class Gait:
             return MovementResult(
                 movement="gait",
                 view=None,
-                facing=None,
                 measurements=(),
                 omissions=tuple(Omission(name=n, reason=reason) for n in names),
                 warnings=(*warnings, reason),
                 parameters=params,
-                extra={
-                    "quality": quality.to_dict(),
-                    "passes": [],
-                    "steps_used": 0,
-                    "gait_events": _events_block([]),
-                },
+                quality=quality,
+                norms=norms_for(names),
             )
         steps = mark_steady(
             [s for p in analysed for s in p.steps],
@@ -222,21 +216,16 @@ class Gait:
         if any(m.name in ("stance_pct", "double_support_pct") for m in measurements):
             warnings.append(TOE_OFF_WARNING)
         dominant = max(analysed, key=lambda p: (sum(s.steady for s in p.steps), p.walk.duration_s))
-        usable = [e for p in analysed for e in p.events if e.usable]
         return MovementResult(
             movement="gait",
-            view=dominant.walk.view,
-            facing=dominant.walk.facing,
+            view=ViewEstimate.from_label(dominant.walk.view, dominant.walk.facing),
             measurements=tuple(measurements),
             omissions=tuple(_dedupe(omissions, measurements)),
             warnings=tuple(dict.fromkeys(warnings)),
             parameters=params,
-            extra={
-                "quality": quality.to_dict(),
-                "gait_events": _events_block(usable),
-                "steps_used": sum(s.steady for s in steps),
-                "passes": [_pass_block(p) for p in analysed],
-            },
+            quality=quality,
+            norms=norms_for(TIMING + SAGITTAL_ONLY + FRONTAL_ONLY),
+            passes=tuple(_pass_record(p) for p in analysed),
         )
 
 
@@ -265,42 +254,23 @@ def _frontal_view(passes: list[PassAnalysis]) -> View:
     return counts.most_common(1)[0][0] if counts else View.FRONT
 
 
-def _events_block(events: list[Any]) -> dict[str, dict[str, list[float]]]:
-    block: dict[str, dict[str, list[float]]] = {}
-    for kind, key in ((HEEL_STRIKE, "heel_strike_s"), (TOE_OFF, "toe_off_s")):
-        block[key] = {
-            side.value: sorted(round(e.time_s, 3) for e in events if e.kind == kind and e.side is side)
-            for side in Side
-        }
-    return block
-
-
-def _pass_block(p: PassAnalysis) -> dict[str, Any]:
-    block = p.walk.to_dict()
-    block.update(
-        {
-            "steps_found": len(p.steps),
-            "steps_used": sum(s.steady for s in p.steps),
-            "steady_steps": [
-                {"side": s.side.value, "start_s": round(s.start.time_s, 3), "end_s": round(s.end.time_s, 3)}
-                for s in p.steps
-                if s.steady
-            ],
-            "camera_moved": p.camera_moved,
-            "label_repairs_frames": p.swapped_frames,
-            "events_not_used": [
-                {"side": e.side.value, "kind": e.kind, "time_s": round(e.time_s, 3), "why": e.note}
-                for e in p.events
-                if not e.usable
-            ],
-            "steps_not_used": [
-                {"side": s.side.value, "start_s": round(s.start.time_s, 3), "why": s.reason}
-                for s in p.steps
-                if not s.steady
-            ],
-        }
+def _pass_record(p: PassAnalysis) -> PassRecord:
+    """A pass as the result reports it: view, steps and events, used or not and why."""
+    return PassRecord(
+        start_s=p.walk.start_s,
+        end_s=p.walk.end_s,
+        view=p.walk.view,
+        facing=p.walk.facing,
+        steps=tuple(
+            StepRecord(side=s.side, start_s=s.start.time_s, end_s=s.end.time_s, used=s.steady, why=s.reason)
+            for s in p.steps
+        ),
+        events=tuple(
+            GaitEvent(kind=e.kind, side=e.side, time_s=e.time_s, used=e.usable, why=e.note) for e in p.events
+        ),
+        camera_moved=p.camera_moved,
+        label_repair_frames=p.swapped_frames,
     )
-    return block
 
 
 def _pass_warnings(passes: list[PassAnalysis], steps: list[Any], few: int) -> list[str]:

@@ -1,22 +1,4 @@
-"""Movement analyzers and the registry from movement name to analyzer."""
+"""Movement analyzers of standing posture and spinal range of motion (gait is :mod:`assess.gait`).
 
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from assess.gait import Gait
-from assess.movements.base import AnalysisContext, Analyzer, MovementResult
-from assess.movements.posture import Posture
-from assess.movements.spine import Extension, ForwardBend, Rotation, SideBend
-
-#: Movement name -> analyzer factory (default parameters).
-REGISTRY: dict[str, Callable[[], Analyzer]] = {
-    "posture": Posture,
-    "gait": Gait,
-    "forward_bend": ForwardBend,
-    "extension": Extension,
-    "side_bend": SideBend,
-    "rotation": Rotation,
-}
-
-__all__ = ["REGISTRY", "AnalysisContext", "Analyzer", "MovementResult"]
+The registry of every movement is :mod:`assess.registry`; results are :mod:`assess.results`.
+"""

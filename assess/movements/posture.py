@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from assess.catalogue import norms_for
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.quality import assess_quality
+from assess.results import MovementResult, NeutralRecord
 from assess.stance import StillWindow, find_still_windows
 from assess.types import Measurement, Omission, Side, View
 from assess.view import ViewEstimate, detect_view
@@ -87,7 +90,6 @@ class Posture:
             return MovementResult(
                 movement="posture",
                 view=None,
-                facing=None,
                 measurements=(),
                 omissions=tuple(Omission(name=n, reason=reason) for n in names),
                 warnings=(reason,),
@@ -119,13 +121,13 @@ class Posture:
             omissions += [Omission(name=n, reason=reason) for n in (_FRONTAL if frontal else _SAGITTAL)]
             return MovementResult(
                 movement="posture",
-                view=view.view,
-                facing=view.facing,
+                view=view,
                 measurements=(),
                 omissions=tuple(omissions),
                 warnings=(*warnings, reason),
                 parameters=params,
-                extra={"quality": quality.to_dict()},
+                quality=quality,
+                norms=norms_for(_FRONTAL + _SAGITTAL),
             )
         mask = np.zeros(clean.n_frames, dtype=bool)
         for w in standing:
@@ -140,7 +142,7 @@ class Posture:
                     continue
                 value, side = tilt
                 measurements.append(
-                    Measurement(name=label, value=round(value, 1), unit="deg", side=side, view=view.view)
+                    Measurement(name=label, value=value, unit="deg", side=side, view=view.view)
                 )
         else:
             fwd = view.forward_sign
@@ -153,23 +155,29 @@ class Posture:
                     omissions.append(Omission(name=label, reason="the landmarks it needs were not found"))
                     continue
                 measurements.append(
-                    Measurement(
-                        name=label, value=round(float(np.median(finite)), 1), unit="deg", view=view.view
-                    )
+                    Measurement(name=label, value=float(np.median(finite)), unit="deg", view=view.view)
                 )
         warnings.append(LEVEL_CAMERA_WARNING)
         if any(m.name == "pelvic_obliquity" for m in measurements):
             warnings.append(PELVIS_KEYPOINT_WARNING)
+        incl = inclination_deg(quiet.centre_px("hip"), quiet.centre_px("shoulder"))
+        standing_record = NeutralRecord(
+            shot_s=(float(clean.time_s[0]), float(clean.time_s[-1])),
+            neutral_s=(standing[0].start_s, standing[-1].end_s),
+            still_windows_s=tuple((w.start_s, w.end_s) for w in standing),
+            quiet_standing=True,
+            from_image_vertical=False,
+            trunk_image_inclination_deg=float(np.nanmedian(incl)) if np.isfinite(incl).any() else math.nan,
+            view=view,
+        )
         return MovementResult(
             movement="posture",
-            view=view.view,
-            facing=view.facing,
+            view=view,
             measurements=tuple(measurements),
             omissions=tuple(omissions),
             warnings=tuple(warnings),
             parameters=params,
-            extra={
-                "quality": quality.to_dict(),
-                "standing_s": [[round(w.start_s, 3), round(w.end_s, 3)] for w in standing],
-            },
+            quality=quality,
+            norms=norms_for(_FRONTAL + _SAGITTAL),
+            neutral=(standing_record,),
         )

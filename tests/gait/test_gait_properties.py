@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.gait import Gait
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
+from assess.results import MovementResult
 from assess.types import Facing
+from tests.gait.blocks import gait_events
 from tests.gait.walker import record, side_camera, straight_walk
 
 SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,11 +61,11 @@ def test_a_mirrored_clip_swaps_the_sides_and_nothing_else(walk: dict[str, float]
     assert plain.facing is Facing.LEFT
     assert mirrored.facing is Facing.RIGHT
     assert _cadence(mirrored) == pytest.approx(_cadence(plain), rel=1e-3)
-    strikes = plain.extra["gait_events"]["heel_strike_s"]
+    strikes = gait_events(plain)["heel_strike_s"]
     # The walk has 4 contacts a foot; one can be missed (cadence 95, 0.5 m steps, 24 fps: 3 left).
     assert min(len(strikes["left"]), len(strikes["right"])) >= 3
     for kind in ("heel_strike_s", "toe_off_s"):
-        a, b = plain.extra["gait_events"][kind], mirrored.extra["gait_events"][kind]
+        a, b = gait_events(plain)[kind], gait_events(mirrored)[kind]
         # The mirror image of a walker's left foot is the right foot of the walker seen.
         assert b["left"] == pytest.approx(a["right"], abs=1e-3)
         assert b["right"] == pytest.approx(a["left"], abs=1e-3)
@@ -80,7 +82,7 @@ def test_where_the_walker_is_in_the_image_does_not_move_the_events(dx: float, dy
     image[..., 1] += dy
     shifted = replace(series, image_px=image, frame_size_px=(2400, 1200))
     wide = replace(series, frame_size_px=(2400, 1200))
-    a, b = _analyse(wide).extra["gait_events"], _analyse(shifted).extra["gait_events"]
+    a, b = gait_events(_analyse(wide)), gait_events(_analyse(shifted))
     # Comparing two empty lists proves nothing: the walk's 8 contacts (4 a foot) must be found
     # (as in test_gait_synthetic), and at least 6 toe offs.
     for side in ("left", "right"):

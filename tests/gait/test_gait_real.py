@@ -21,9 +21,11 @@ import pytest
 from assess.gait import Gait
 from assess.io.cache import load_landmarks
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
+from assess.results import MovementResult
 from assess.types import Facing, View
 from tests.conftest import GOLDEN, footage
+from tests.gait.blocks import gait_events, passes
 
 WALK = GOLDEN / "walk_side_outdoor_60fps.landmarks.npz"
 SPORTS2D = GOLDEN / "sports2d_demo.landmarks.npz"
@@ -44,7 +46,7 @@ def _load(path: Path) -> LandmarkSeries:
 
 
 def _strikes(result: MovementResult) -> list[tuple[float, str]]:
-    found = result.extra["gait_events"]["heel_strike_s"]
+    found = gait_events(result)["heel_strike_s"]
     return sorted([(t, "left") for t in found["left"]] + [(t, "right") for t in found["right"]])
 
 
@@ -91,13 +93,13 @@ def test_outdoor_walk_contacts_match_the_counted_frames(walk: tuple[LandmarkSeri
 
 def test_outdoor_walk_figures(walk: tuple[LandmarkSeries, MovementResult]) -> None:
     _, result = walk
-    assert (result.view, result.facing) == (View.SIDE, Facing.LEFT)
+    assert (result.view_name, result.facing) == (View.SIDE, Facing.LEFT)
     assert result.measurement("cadence").value == pytest.approx(WALK_CADENCE, rel=0.03)
-    assert result.extra["steps_used"] >= 2
-    assert [p["view"] for p in result.extra["passes"]] == ["side"]
+    assert result.steps_used >= 2
+    assert [p["view"] for p in passes(result)] == ["side"]
     # The model gave the near leg's label to the far leg in several stretches; they were repaired.
-    assert result.extra["passes"][0]["label_repairs_frames"] > 10
-    assert not result.extra["passes"][0]["camera_moved"]
+    assert passes(result)[0]["label_repairs_frames"] > 10
+    assert not passes(result)[0]["camera_moved"]
     assert any("only 2 steady steps" in w or "only 3 steady steps" in w for w in result.warnings)
     for m in result.measurements:
         assert m.view is View.SIDE
@@ -107,8 +109,8 @@ def test_sports2d_contacts_match_the_counted_frames(sports2d: tuple[LandmarkSeri
     series, result = sports2d
     _check_contacts(series, result, SPORTS2D_CONTACTS)
     assert result.measurement("cadence").value == pytest.approx(SPORTS2D_CADENCE, rel=0.03)
-    assert result.extra["steps_used"] >= 4
-    assert (result.view, result.facing) == (View.SIDE, Facing.LEFT)
+    assert result.steps_used >= 4
+    assert (result.view_name, result.facing) == (View.SIDE, Facing.LEFT)
 
 
 @pytest.mark.model

@@ -17,9 +17,11 @@ import pytest
 
 from assess.gait import Gait
 from assess.landmarks import N_LANDMARKS, LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
+from assess.results import MovementResult
 from assess.types import Facing, Side, View
 from tests.conftest import GOLDEN
+from tests.gait.blocks import gait_events
 
 RENDERED = GOLDEN / "gait"
 
@@ -50,7 +52,7 @@ def _errors(result: MovementResult, truth: dict[str, Any], kind: str) -> tuple[l
     events = [(e["time_s"], e["side"]) for e in truth["gait_events"] if e["kind"] == kind]
     errors, wrong = [], 0
     for side in ("left", "right"):
-        for t in result.extra["gait_events"][key][side]:
+        for t in gait_events(result)[key][side]:
             t_true, true_side = min(events, key=lambda e: abs(e[0] - t))
             wrong += true_side != side
             errors.append(t - t_true)
@@ -106,10 +108,10 @@ def test_rendered_pan_keeps_timing_and_withholds_distances() -> None:
 
 def test_rendered_back_view_cadence_and_sway() -> None:
     result, truth = _analyse("back_30fps")
-    assert result.view is View.BACK
+    assert result.view_name is View.BACK
     assert result.measurement("cadence").value == pytest.approx(
         truth["gait_summary"]["cadence_steps_per_min"], rel=0.03
     )
-    assert result.extra["steps_used"] >= 6
+    assert result.steps_used >= 6
     assert result.measurement("trunk_sway_range").value < 10.0
     assert result.measurement("pelvic_obliquity_range").value < 10.0

@@ -11,8 +11,10 @@ import pytest
 from assess.gait import Gait
 from assess.gait.events import HEEL_STRIKE, TOE_OFF
 from assess.geometry import inclination_deg
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
+from assess.results import MovementResult
 from assess.types import Side, View
+from tests.gait.blocks import gait_events
 from tests.gait.walker import Recording, WalkPlan, bodies, record, side_camera, straight_walk
 
 CADENCE = 110.0
@@ -26,7 +28,7 @@ def _analyse(rec: Recording, height_cm: float | None = 175.0) -> MovementResult:
 def _event_errors(plan: WalkPlan, result: MovementResult, kind: str) -> tuple[list[float], int]:
     """Time errors of found events against the nearest true event, and wrong-foot count."""
     key = "heel_strike_s" if kind == HEEL_STRIKE else "toe_off_s"
-    found = result.extra["gait_events"][key]
+    found = gait_events(result)[key]
     truth = {s: plan.events(s, kind) for s in ("left", "right")}
     errors, wrong = [], 0
     for side in ("left", "right"):
@@ -69,7 +71,7 @@ def test_toe_offs_are_on_the_right_foot_and_in_time(side_walk: tuple[Recording, 
 
 def test_events_alternate_between_the_feet(side_walk: tuple[Recording, MovementResult]) -> None:
     _, result = side_walk
-    strikes = result.extra["gait_events"]["heel_strike_s"]
+    strikes = gait_events(result)["heel_strike_s"]
     ordered = sorted([(t, "L") for t in strikes["left"]] + [(t, "R") for t in strikes["right"]])
     sides = [s for _, s in ordered]
     assert len(sides) == 8  # alternation over no events proves nothing: the walk has 8 contacts
@@ -78,7 +80,7 @@ def test_events_alternate_between_the_feet(side_walk: tuple[Recording, MovementR
 
 def test_timing_figures_match_the_walker(side_walk: tuple[Recording, MovementResult]) -> None:
     _, result = side_walk
-    assert result.view is View.SIDE
+    assert result.view_name is View.SIDE
     assert result.measurement("cadence").value == pytest.approx(CADENCE, rel=0.03)
     step_s = 60.0 / CADENCE
     for side in ("left", "right"):
@@ -91,7 +93,7 @@ def test_timing_figures_match_the_walker(side_walk: tuple[Recording, MovementRes
     # True double support 24 %; the same bias enters it twice.
     assert 22.0 <= result.measurement("double_support_pct").value <= 36.0
     assert result.measurement("step_time_asymmetry").value < 5.0
-    assert result.extra["steps_used"] >= 6
+    assert result.steps_used >= 6
     for m in result.measurements:
         assert m.view is View.SIDE
 
@@ -146,7 +148,7 @@ def test_too_few_steps_are_said_so_not_guessed() -> None:
     assert "cadence" not in names
     reasons = {o.name: o.reason for o in result.omissions}
     assert "steady step" in reasons["cadence"]
-    assert result.extra["steps_used"] < 2
+    assert result.steps_used < 2
 
 
 def test_no_walking_gives_omissions_only() -> None:
@@ -184,6 +186,6 @@ def test_stopping_and_standing_adds_no_contact() -> None:
     plan = straight_walk(n_steps=8, tail_s=2.5)
     result = _analyse(record(plan, side_camera(), fps=30, noise_px=1.5))
     last_true = max(plan.events("left", HEEL_STRIKE) + plan.events("right", HEEL_STRIKE))
-    strikes = result.extra["gait_events"]["heel_strike_s"]
+    strikes = gait_events(result)["heel_strike_s"]
     assert max(strikes["left"] + strikes["right"]) < last_true + 0.05
     assert result.measurement("cadence").value == pytest.approx(CADENCE, rel=0.03)

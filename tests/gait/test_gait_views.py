@@ -8,8 +8,10 @@ import pytest
 from assess.gait import Gait
 from assess.geometry import inclination_deg, tilt_deg
 from assess.landmarks import INDEX
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
+from assess.results import MovementResult
 from assess.types import View
+from tests.gait.blocks import gait_events, passes
 from tests.gait.walker import (
     bodies,
     front_camera,
@@ -47,16 +49,16 @@ def front_walk() -> tuple[object, MovementResult]:
 
 def test_front_view_cadence_and_steps_from_mid_swing(front_walk: tuple[object, MovementResult]) -> None:
     _, result = front_walk
-    assert result.view is View.FRONT
+    assert result.view_name is View.FRONT
     cadence = result.measurement("cadence")
     assert cadence.view is View.FRONT
     assert cadence.value == pytest.approx(CADENCE, rel=0.03)
-    assert result.extra["steps_used"] >= 6
+    assert result.steps_used >= 6
     for side in ("left", "right"):
         assert result.measurement("step_time", side).value == pytest.approx(60.0 / CADENCE, abs=0.03)
     assert result.measurement("step_time_asymmetry").value < 6.0
     # Contacts are found but not reported as timed: the heel hides behind the foot.
-    assert result.extra["gait_events"]["heel_strike_s"] == {"left": [], "right": []}
+    assert gait_events(result)["heel_strike_s"] == {"left": [], "right": []}
     assert any("mid-swing" in w for w in result.warnings)
 
 
@@ -78,7 +80,7 @@ def test_front_view_sway_and_pelvic_obliquity(front_walk: tuple[object, Movement
 def test_back_view_gives_cadence() -> None:
     plan = straight_walk(n_steps=10)
     result = _analyse(record(plan, front_camera(z_m=-2.5, facing_walker=False), fps=30, noise_px=1.0).series)
-    assert result.view is View.BACK
+    assert result.view_name is View.BACK
     assert result.measurement("cadence").value == pytest.approx(CADENCE, rel=0.03)
     assert result.measurement("trunk_sway_range").view is View.BACK
 
@@ -87,18 +89,18 @@ def test_a_turn_splits_the_walk_and_its_steps_are_left_out() -> None:
     plan, steady = walk_turn_walk(steps_each_way=7, turn_steps=4)
     rec = record(plan, side_camera(z_m=3.0, distance_m=6.0), fps=30, noise_px=1.5, seed=2)
     result = _analyse(rec.series)
-    side_passes = [p for p in result.extra["passes"] if p["view"] == "side"]
+    side_passes = [p for p in passes(result) if p["view"] == "side"]
     assert [p["facing"] for p in side_passes] == ["left", "right"]
     assert result.measurement("cadence").value == pytest.approx(CADENCE, rel=0.03)
     # No steady step may reach into the turn (the true steady stretches, give or take 0.1 s).
-    for p in result.extra["passes"]:
+    for p in passes(result):
         for step in p["steady_steps"]:
             assert any(a - 0.1 <= step["start_s"] and step["end_s"] <= b + 0.1 for a, b in steady), step
     assert all(p["steps_used"] >= 3 for p in side_passes)
-    turn_passes = [p for p in result.extra["passes"] if p["view"] != "side"]
+    turn_passes = [p for p in passes(result) if p["view"] != "side"]
     assert all(p["steps_used"] == 0 for p in turn_passes)
     # The left and right events keep their sides after the walker turns round.
-    strikes = result.extra["gait_events"]["heel_strike_s"]
+    strikes = gait_events(result)["heel_strike_s"]
     for side in ("left", "right"):
         truth = plan.events(side, "heel_strike")
         other = plan.events("right" if side == "left" else "left", "heel_strike")
@@ -116,7 +118,7 @@ def test_a_panning_camera_keeps_timing_and_withholds_distances() -> None:
     assert "camera moved" in omitted["step_length"]
     assert not {m.name for m in result.measurements} & {"gait_speed", "step_length"}
     assert any("camera moved" in w for w in result.warnings)
-    assert all(p["camera_moved"] for p in result.extra["passes"])
+    assert all(p["camera_moved"] for p in passes(result))
 
 
 def test_a_still_camera_with_a_little_shake_keeps_distances() -> None:

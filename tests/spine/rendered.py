@@ -16,8 +16,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assess.landmarks import LandmarkSeries  # noqa: E402
-from assess.movements import REGISTRY  # noqa: E402
-from assess.movements.base import AnalysisContext, MovementResult  # noqa: E402
+from assess.movements.base import AnalysisContext  # noqa: E402
+from assess.registry import REGISTRY  # noqa: E402
+from assess.results import MovementResult  # noqa: E402
 from tests.golden.regenerate import CLIPS, MESSY, OUT, load_golden  # noqa: E402
 
 ALL_CLIPS = [*CLIPS, MESSY]
@@ -65,7 +66,7 @@ def analyse(name: str) -> tuple[MovementResult, dict[str, Any], LandmarkSeries]:
 def compare(name: str, result: MovementResult, truth: dict[str, Any]) -> list[RepComparison]:
     """Match every true repetition with the found one nearest its peak time."""
     out = []
-    figures = result.extra.get("repetition_figures", [])
+    figures = [d.figures for d in result.repetition_details]
     for rep in truth["repetitions"]:
         near = [
             (abs(r.peak_s - rep["peak_s"]), i)

@@ -150,16 +150,15 @@ def test_neutral_is_taken_where_he_really_stands_upright(side_bends: dict[str, o
     ref = reference("T01")
     t = ref["time_s"]
     for cam, result in side_bends.items():
-        (block,) = result.extra["neutral"]  # type: ignore[attr-defined]
-        series = golden_series("T01", cam)
+        (record,) = result.neutral  # type: ignore[attr-defined]
         # No quiet standing in this clip: the most upright frames are used, and the report says so.
-        assert block["quiet_standing"] is False
+        assert record.quiet_standing is False
         assert any("never stood still" in w for w in result.warnings)  # type: ignore[attr-defined]
-        lo, hi = block["neutral_s"]
+        assert record.neutral_s is not None
+        lo, hi = record.neutral_s
         sel = (t >= lo - 1e-6) & (t <= hi + 1e-6)
         assert sel.any()
         assert np.max(np.abs(ref["lateral_flexion_deg"][sel])) <= 8.0, (cam, lo, hi)
-        del series
 
 
 # ----------------------------------------------------------------------------- rotation

@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assess.movements import REGISTRY
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.movements.spine.rotation import (
     MEASURED_PELVIS_RMSE_DEG,
     MEASURED_TRUNK_MAX_DEG,
     MEASURED_TRUNK_RMSE_DEG,
 )
+from assess.registry import REGISTRY
+from assess.results import MovementResult
 from assess.types import View
 from tests.spine.rendered import ALL_CLIPS, ROM_NAME, RepComparison, analyse, compare, golden_path
 
@@ -58,7 +59,7 @@ def test_repetition_count_and_sides_are_exact(
     found = [r.side.value if r.side else None for r in result.repetitions]
     assert found == [r["side"] for r in truth["repetitions"]]
     assert all(c.measured is not None and c.measured > 0 for c in comparisons)
-    assert result.view is View(truth["view"])
+    assert result.view_name is View(truth["view"])
     assert all(m.view is View(truth["view"]) for m in result.measurements)
 
 
@@ -140,9 +141,9 @@ def test_messy_clip_is_cut_into_shots_and_loses_nothing(
 ) -> None:
     result, _, _ = runs["sb_messy"]
     assert any("3 shots" in w for w in result.warnings)
-    assert len(result.extra["neutral"]) == 3
+    assert len(result.neutral) == 3
     # The close-up (second repetition) has no feet in view: no centimetres, rather than wrong ones.
-    close_up = result.extra["repetition_figures"][1]
+    close_up = result.repetition_details[1].figures
     assert close_up["fingertip_drop"] is None
     assert close_up["pelvis_shift"] is None
 
@@ -182,5 +183,5 @@ def test_a_clip_that_is_bent_throughout_is_measured_from_the_vertical() -> None:
     bent = series.between(rep["start_s"] + 0.7, rep["end_s"] - 0.7)
     result = ForwardBend().analyze(bent, AnalysisContext(height_cm=175.0))
     assert any("no upright stance was seen" in w and "level" in w for w in result.warnings)
-    assert result.extra["neutral"][0]["from_image_vertical"] is True
+    assert result.neutral[0].from_image_vertical is True
     assert result.measurement("trunk_flexion_rom").value == pytest.approx(85.0, abs=ANGLE_TOLERANCE_DEG)

@@ -9,10 +9,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from assess.movements import REGISTRY
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.movements.spine import Extension, ForwardBend, Rotation, SideBend
+from assess.registry import REGISTRY
 from assess.repetitions import RepetitionRules, segment_repetitions
+from assess.results import MovementResult
 from assess.service import run_analysis
 from assess.types import Side, View
 from tests.spine.synthetic import Camera, Pose, fingertip_height_m, movement
@@ -41,7 +42,7 @@ def _reps(result: MovementResult) -> list[tuple[str | None, float]]:
 def test_forward_bend_reads_the_bent_angles(camera: Camera) -> None:
     s = movement("flexion_deg", (30.0, 60.0, 90.0), camera, noise_px=0.3)
     r = ForwardBend().analyze(s, CTX)
-    assert r.view is View.SIDE
+    assert r.view_name is View.SIDE
     assert [v for _, v in _reps(r)] == pytest.approx([30.0, 60.0, 90.0], abs=1.0)
     assert _value(r, "trunk_flexion_rom") == pytest.approx(90.0, abs=1.0)
     assert r.measurement("trunk_flexion_rom").spread == pytest.approx(60.0, abs=1.5)
@@ -52,7 +53,9 @@ def test_forward_bend_reads_the_bent_angles(camera: Camera) -> None:
     assert _value(r, "knee_flexion_peak") == pytest.approx(0.0, abs=2.0)
     truth_cm = 100 * fingertip_height_m(Pose(flexion_deg=90.0))
     assert _value(r, "fingertip_floor_distance") == pytest.approx(truth_cm, abs=2.0)
-    assert r.extra["norms"]["trunk_flexion_rom"]["source"].startswith("Magee 2014")
+    norm = r.norm("trunk_flexion_rom")
+    assert norm is not None
+    assert norm.source.startswith("Magee 2014")
     assert not any("knee" in w for w in r.warnings)
 
 
@@ -77,7 +80,7 @@ def test_extension_reads_backward_bends() -> None:
 def test_side_bends_read_each_side(camera: Camera) -> None:
     s = movement("lateral_deg", (25.0, -15.0, 30.0, -20.0), camera, noise_px=0.3)
     r = SideBend().analyze(s, CTX)
-    assert r.view is View(camera.view)
+    assert r.view_name is View(camera.view)
     assert _reps(r) == [
         ("right", pytest.approx(25.0, abs=1.0)),
         ("left", pytest.approx(15.0, abs=1.0)),
@@ -118,9 +121,12 @@ def test_rotation_sides_and_magnitudes(camera: Camera) -> None:
     assert _value(r, "pelvis_rotation_peak", Side.LEFT) == pytest.approx(6.0, abs=1.5)
     assert "estimate" in r.warnings[0]
     assert "RMSE" in r.warnings[0]
-    # The default (a torso with depth) reads more for a stick figure, never the other side.
+    # The default (a torso with depth) reads more for a stick figure, never the other side: its
+    # 40 deg twist reads beyond what a trunk can turn, so it is left out with the reason.
     default = Rotation().analyze(s, CTX)
-    assert [side for side, _ in _reps(default)] == ["right", "left"]
+    assert [side for side, _ in _reps(default)] == ["left"]
+    assert any("twist to the right" in w and "beyond what a trunk can turn" in w for w in default.warnings)
+    assert "beyond what a trunk can turn" in {o.side: o.reason for o in default.omissions if o.name == "trunk_rotation_rom"}[Side.RIGHT]
 
 
 # ----------------------------------------------------------------------------- camera roll
@@ -271,11 +277,13 @@ def test_wrong_view_withholds_every_figure() -> None:
         "fingertip_floor_distance",
     }
     assert any("needs the camera side-on" in w and "edge-on" in w for w in r.warnings)
-    assert r.extra["view_estimate"]["label"] == "front"
+    assert r.view is not None
+    assert r.view.label == "front"
     r2 = SideBend().analyze(movement("lateral_deg", (20.0,), SIDE_L), CTX)
     assert r2.measurements == ()
     assert all("from the front or behind" in o.reason for o in r2.omissions)
-    assert r2.extra["view_estimate"]["label"] == "side"
+    assert r2.view is not None
+    assert r2.view.label == "side"
 
 
 def test_close_up_cut_and_title_frames() -> None:
@@ -300,9 +308,9 @@ def test_close_up_cut_and_title_frames() -> None:
         ("right", pytest.approx(20.0, abs=1.5)),
     ]
     assert any("shots" in w for w in r.warnings)
-    assert len(r.extra["neutral"]) == 3
+    assert len(r.neutral) == 3
     # The close-up's fingertip drop has no full-body scale: it is left out rather than guessed.
-    left_drop = [f["fingertip_drop"] for f in r.extra["repetition_figures"] if f["side"] == "left"]
+    left_drop = [d.figures["fingertip_drop"] for d in r.repetition_details if d.side is Side.LEFT]
     assert left_drop == [None]
 
 
@@ -337,7 +345,7 @@ def test_registry_and_parameters_are_recorded() -> None:
         assert result.movement == name
         assert "conditioning" in result.parameters
         assert "repetition_rules" in result.parameters
-        assert set(result.extra["norms"]) >= {m.name for m in result.measurements}
+        assert {n.name for n in result.norms} >= {m.name for m in result.measurements}
 
 
 def test_never_upright_measures_from_the_vertical_and_says_so() -> None:
@@ -349,22 +357,23 @@ def test_never_upright_measures_from_the_vertical_and_says_so() -> None:
     s = series([Pose(flexion_deg=float(v)) for v in flexion], SIDE_L, fps=30.0, noise_px=0.3)
     r = ForwardBend().analyze(s, CTX)
     assert any("no upright stance was seen" in w and "level" in w for w in r.warnings)
-    assert r.extra["neutral"][0]["from_image_vertical"] is True
+    assert r.neutral[0].from_image_vertical is True
     # Measured from the vertical, the figure is the trunk's inclination itself, not 80 - 25.
     assert _value(r, "trunk_flexion_rom") == pytest.approx(80.0, abs=2.0)
 
 
 def test_impossible_rotation_is_withheld_with_the_reason() -> None:
-    from assess.movements.spine.rotation import MAX_PLAUSIBLE_TRUNK_ROTATION_DEG, withhold_impossible
-    from assess.types import Measurement
+    """A 96 deg "twist" (the model turned the body round) is never reported; 55 deg is."""
+    from assess.movements.spine.rotation import MAX_PLAUSIBLE_TRUNK_ROTATION_DEG
 
-    ok = Measurement(name="trunk_rotation_rom", value=35.0, unit="deg", side=Side.LEFT)
-    wild = Measurement(name="trunk_rotation_rom", value=96.0, unit="deg", side=Side.RIGHT)
-    kept, withheld = withhold_impossible([ok, wild])
-    assert kept == [ok]
-    assert [(o.name, o.side) for o in withheld] == [("trunk_rotation_rom", Side.RIGHT)]
-    assert "96 deg" in withheld[0].reason
-    assert f"{MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg" in withheld[0].reason
+    s = movement("twist_deg", (55.0, -55.0), FRONT, hands_forward=True)
+    r = THIN_ROTATION.analyze(s, CTX)
+    assert {m.side for m in r.measurements if m.name == "trunk_rotation_rom"} == {Side.LEFT, Side.RIGHT}
+    wild = THIN_ROTATION.analyze(movement("twist_deg", (75.0, -30.0), FRONT, hands_forward=True), CTX)
+    assert [m.side for m in wild.measurements if m.name == "trunk_rotation_rom"] == [Side.LEFT]
+    reason = {o.side: o.reason for o in wild.omissions if o.name == "trunk_rotation_rom"}[Side.RIGHT]
+    assert "75 deg" in reason
+    assert f"{MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg" in reason
 
 
 @pytest.mark.parametrize(
@@ -374,7 +383,8 @@ def test_forward_bend_from_an_oblique_camera_is_measured_with_a_warning(yaw_deg:
     """A hip hinge filmed 45 deg oblique was once labelled 'front' and refused."""
     cam = Camera(view="front", yaw_deg=yaw_deg)
     r = ForwardBend().analyze(movement("flexion_deg", (60.0,), cam, noise_px=0.3), CTX)
-    assert r.extra["view_estimate"]["angle_deg"] == pytest.approx(yaw_deg, abs=3.0)
+    assert r.view is not None
+    assert r.view.angle_deg == pytest.approx(yaw_deg, abs=3.0)
     # Seen obliquely the bend projects smaller: tan(seen) = tan(60) * sin(view angle).
     seen = np.degrees(np.arctan(np.tan(np.radians(60.0)) * abs(np.sin(np.radians(yaw_deg)))))
     assert _value(r, "trunk_flexion_rom") == pytest.approx(seen, abs=2.0)

@@ -16,13 +16,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from assess.catalogue import norms_for
 from assess.conditioning import Conditioning
 from assess.geometry import joint_angle_deg, wrap_deg
 from assess.landmarks import LEFT_RIGHT_PERMUTATION, LEG_TO_TORSO_RANGE, LandmarkSeries
-from assess.movements.base import MovementResult
 from assess.neutral import Neutral, find_neutral, trunk_to_legs_deg
 from assess.quality import Quality, assess_quality
 from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
+from assess.results import MovementResult, NeutralRecord, RepetitionDetail, Signal
 from assess.signal import gate_visibility, true_runs
 from assess.stance import trunk_inclination_image_deg
 from assess.types import Measurement, Omission, Repetition, Side, View
@@ -207,37 +208,21 @@ def refusal(
     quality: Quality,
 ) -> MovementResult:
     """The result of an analysis the view cannot support: every figure withheld with the reason."""
-    from assess.movements.spine.norms import norms_for
-
     return MovementResult(
         movement=movement,
-        view=view.view if view else None,
-        facing=view.facing if view else None,
+        view=view,
         measurements=(),
         omissions=tuple(Omission(name=n, reason=reason) for n in figures),
         warnings=(*warnings, reason),
         parameters=parameters,
-        extra={"quality": quality.to_dict(), "norms": norms_for(figures), **view_block(view)},
+        quality=quality,
+        norms=norms_for(figures),
     )
 
 
-def view_block(view: ViewEstimate | None, /) -> dict[str, Any]:
-    """The report's ``view_estimate`` block: the angle, its label and how steady it was."""
-    if view is None:
-        return {}
-    return {
-        "view_estimate": {
-            "angle_deg": round(view.angle_deg, 1),
-            "label": view.label,
-            "spread_deg": round(view.spread_deg, 1),
-            "convention": "0 = camera in front of the patient, +-180 = behind, + = camera on their left",
-        }
-    }
-
-
-def finite_or_none(value: float, decimals: int = 1) -> float | None:
-    """``value`` rounded for the report, or None when it could not be measured."""
-    return round(value, decimals) if math.isfinite(value) else None
+def finite_or_none(value: float, /) -> float | None:
+    """``value``, or None when it could not be measured."""
+    return value if math.isfinite(value) else None
 
 
 def spine_result(
@@ -253,30 +238,24 @@ def spine_result(
     parameters: dict[str, Any],
     quality: Quality,
     figures: Sequence[str],
-    neutral: list[dict[str, object]],
-    repetition_figures: list[dict[str, Any]],
-    **extra: Any,
+    neutral: Sequence[NeutralRecord],
+    details: Sequence[RepetitionDetail],
+    signal: Signal,
 ) -> MovementResult:
-    """The result of a spine analysis, with the blocks every spine report carries."""
-    from assess.movements.spine.norms import norms_for
-
+    """The result of a spine analysis, with the parts every spine result carries."""
     return MovementResult(
         movement=movement,
-        view=view.view,
-        facing=view.facing,
+        view=view,
         measurements=tuple(measurements),
         omissions=tuple(omissions),
         repetitions=tuple(to_repetition(e, sided=sided) for e in excursions),
+        repetition_details=tuple(details),
         warnings=tuple(warnings),
         parameters=parameters,
-        extra={
-            "quality": quality.to_dict(),
-            "norms": norms_for(figures),
-            **view_block(view),
-            "neutral": neutral,
-            "repetition_figures": repetition_figures,
-            **extra,
-        },
+        quality=quality,
+        norms=norms_for(figures),
+        neutral=tuple(neutral),
+        signals=(signal,),
     )
 
 
@@ -510,26 +489,25 @@ def measure_from_neutral(
     return out, found
 
 
-def neutral_report(series: LandmarkSeries, found: Sequence[ShotNeutral], /) -> list[dict[str, object]]:
-    """The ``neutral`` block of the report: where neutral was taken and how it looked."""
-    blocks: list[dict[str, object]] = []
+def neutral_records(series: LandmarkSeries, found: Sequence[ShotNeutral], /) -> tuple[NeutralRecord, ...]:
+    """Where neutral was taken in each shot and how it looked."""
     t = series.time_s
+    records = []
     for f in found:
         shot_t = t[f.shot]
         used = shot_t[f.neutral.mask]
-        blocks.append(
-            {
-                "shot_s": [round(float(shot_t[0]), 3), round(float(shot_t[-1]), 3)],
-                "neutral_s": [round(float(used[0]), 3), round(float(used[-1]), 3)] if used.size else None,
-                "windows_s": [[round(a, 3), round(b, 3)] for a, b in f.neutral.windows_s],
-                "quiet_standing": f.neutral.from_still,
-                "from_image_vertical": f.neutral.from_vertical,
-                "trunk_image_inclination_deg": round(f.trunk_image_deg, 1),
-                "view": f.view.label,
-                "view_angle_deg": round(f.view.angle_deg, 1),
-            }
+        records.append(
+            NeutralRecord(
+                shot_s=(float(shot_t[0]), float(shot_t[-1])),
+                neutral_s=(float(used[0]), float(used[-1])) if used.size else None,
+                still_windows_s=f.neutral.windows_s,
+                quiet_standing=f.neutral.from_still,
+                from_image_vertical=f.neutral.from_vertical,
+                trunk_image_inclination_deg=f.trunk_image_deg,
+                view=f.view,
+            )
         )
-    return blocks
+    return tuple(records)
 
 
 def neutral_warnings(
@@ -582,10 +560,10 @@ def to_repetition(e: Excursion, /, *, sided: bool) -> Repetition:
     """An excursion as a reported repetition (side from its sign when sided)."""
     return Repetition(
         side=side_of(e.sign) if sided else None,
-        start_s=round(e.start_s, 3),
-        peak_s=round(e.peak_s, 3),
-        end_s=round(e.end_s, 3),
-        peak_value=round(e.peak_value, 1),
+        start_s=e.start_s,
+        peak_s=e.peak_s,
+        end_s=e.end_s,
+        peak_value=e.peak_value,
     )
 
 
@@ -621,7 +599,6 @@ def summarise(
     sides: Sequence[Side | None],
     reason_none: str,
     best: Callable[[Sequence[float]], float] = max,
-    decimals: int = 1,
 ) -> tuple[list[Measurement], list[Omission]]:
     """The summary of one figure per side: the best repetition, with the spread across them."""
     measurements: list[Measurement] = []
@@ -631,10 +608,10 @@ def summarise(
         if not values:
             omissions.append(Omission(name=name, reason=reason_none, side=side))
             continue
-        spread = round(max(values) - min(values), decimals) if len(values) > 1 else None
+        spread = max(values) - min(values) if len(values) > 1 else None
         measurements.append(
             Measurement(
-                name=name, value=round(best(values), decimals), unit=unit, side=side, view=view, spread=spread
+                name=name, value=best(values), unit=unit, side=side, view=view, spread=spread
             )
         )
     return measurements, omissions

@@ -14,12 +14,12 @@ import numpy as np
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
     measure_from_neutral,
-    neutral_report,
+    neutral_records,
     neutral_warnings,
     prepare,
     repetitions_of,
@@ -35,6 +35,7 @@ from assess.movements.spine.common import (
 from assess.movements.spine.scale import body_frame, fingertip_px, neutral_up
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules
+from assess.results import MovementResult, RepetitionDetail, Signal
 from assess.types import Measurement, Omission, Side
 from assess.view import ViewEstimate
 
@@ -133,14 +134,13 @@ class SideBend:
             ("fingertip_drop", drop, "cm", need_h if not height_cm else unseen),
             ("pelvis_shift", shift, shift_unit, unseen),
         ):
-            decimals = 1 if unit != "1" else 2
             for side in sides:
                 if not any(s == side for s, _ in rom):
                     omissions.append(Omission(name=name, reason=none, side=side))
                     continue
                 m, o = summarise(
                     name, [(s, v) for s, v in values if s == side], unit=unit, view=view.view, sides=(side,),
-                    reason_none=reason, best=lambda v: max(v, key=abs), decimals=decimals,
+                    reason_none=reason, best=lambda v: max(v, key=abs),
                 )  # fmt: skip
                 measurements += m
                 omissions += o
@@ -149,7 +149,7 @@ class SideBend:
             measurements.append(
                 Measurement(
                     name="lateral_flexion_asymmetry",
-                    value=round(best[Side.RIGHT] - best[Side.LEFT], 1),
+                    value=best[Side.RIGHT] - best[Side.LEFT],
                     unit="deg",
                     view=view.view,
                 )
@@ -158,16 +158,19 @@ class SideBend:
             omissions.append(
                 Omission(name="lateral_flexion_asymmetry", reason="needs side bends to both sides")
             )
-        per_rep = [
-            {
-                "side": side_of(e.sign).value, "peak_s": round(e.peak_s, 3),
-                "lateral_flexion": round(e.peak_value, 1), "fingertip_drop": finite_or_none(drop[i][1]),
-                "pelvis_shift": finite_or_none(shift[i][1], 2),
-            }
+        details = [
+            RepetitionDetail(
+                side=side_of(e.sign), peak_s=e.peak_s,
+                figures={
+                    "lateral_flexion_rom": e.peak_value, "fingertip_drop": finite_or_none(drop[i][1]),
+                    "pelvis_shift": finite_or_none(shift[i][1]),
+                },
+            )
             for i, e in enumerate(reps)
         ]  # fmt: skip
         return spine_result(
             "side_bend", view, measurements=measurements, omissions=omissions, excursions=reps,
             sided=True, warnings=warnings, parameters=params, quality=prep.quality, figures=FIGURES,
-            neutral=neutral_report(clean, found), repetition_figures=per_rep,
+            neutral=neutral_records(clean, found), details=details,
+            signal=Signal(name="lateral_flexion", unit="deg", time_s=clean.time_s, values=sig["rom"]),
         )  # fmt: skip

@@ -32,12 +32,12 @@ import numpy as np
 
 from assess.conditioning import Conditioning
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
     measure_from_neutral,
-    neutral_report,
+    neutral_records,
     neutral_warnings,
     prepare,
     repetitions_of,
@@ -52,7 +52,8 @@ from assess.movements.spine.common import (
 )
 from assess.neutral import Neutral
 from assess.repetitions import Excursion, RepetitionRules, segment_repetitions
-from assess.types import Measurement, Omission, Side
+from assess.results import MovementResult, RepetitionDetail, Signal
+from assess.types import Omission, Side
 from assess.view import ViewEstimate
 
 _NEEDED = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
@@ -76,6 +77,11 @@ BLIND_ZONE_DEG: Final = 15.0
 #: thoracic about 35-50 plus lumbar about 5-10 in healthy young adults (Magee 2014 gives 10-35 as
 #: the normal range; Troke 2005 about 7); more is a model error and is withheld.
 MAX_PLAUSIBLE_TRUNK_ROTATION_DEG: Final = 60.0
+#: A twist's confidence: share of the direction vote that agrees for "high" / "moderate", and
+#: the largest disagreement (deg) between the foreshortening and depth magnitudes for "high".
+HIGH_AGREEMENT: Final = 0.8
+MODERATE_AGREEMENT: Final = 0.4
+MAX_CUE_DISAGREEMENT_DEG: Final = 20.0
 
 
 def line_yaw_deg(
@@ -243,15 +249,15 @@ class Rotation:
                 "they were left out of the rotation estimate"
             )
         sig["rom"] = self._signed_by_twist(clean.time_s, sig)
-        reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
+        found_reps, cut = repetitions_of(clean.time_s, sig["rom"], rules=self.repetition_rules)
         warnings += cut
+        reps = tuple(e for e in found_reps if e.peak_value <= MAX_PLAUSIBLE_TRUNK_ROTATION_DEG)
+        impossible = [e for e in found_reps if e.peak_value > MAX_PLAUSIBLE_TRUNK_ROTATION_DEG]
+        warnings += [impossible_reason(e.peak_value, side_of(e.sign), e.peak_s) for e in impossible]
         t = clean.time_s
         rom = [(side_of(e.sign), e.peak_value) for e in reps]
         pelvis = [(side_of(e.sign), window_extreme(t, e.sign * sig["pelvis"], e)) for e in reps]
-        cues = [
-            _cue_report(t, sig, e) | {"pelvis_rotation_peak": finite_or_none(p)}
-            for e, (_, p) in zip(reps, pelvis, strict=True)
-        ]
+        details = [_cue_detail(t, sig, e, pelvis=p) for e, (_, p) in zip(reps, pelvis, strict=True)]
         none = (
             f"no twist of at least {self.repetition_rules.min_amplitude_deg:g} deg to this side was found"
             if found else "no neutral standing posture was found"
@@ -264,10 +270,8 @@ class Rotation:
             "pelvis_rotation_peak", pelvis, unit="deg", view=view.view, sides=sides, reason_none=none
         )
         measurements += m
-        omissions += o
-        measurements, impossible = withhold_impossible(measurements)
-        omissions += impossible
-        doubtful = [c for c in cues if c["confidence"] == "low"]
+        omissions = [_impossible_instead(x, impossible) for x in (*omissions, *o)]
+        doubtful = [d for d in details if d.confidence == "low"]
         if doubtful:
             warnings.append(
                 f"{len(doubtful)} twist(s) had cues that disagree about the direction or size (low "
@@ -277,58 +281,55 @@ class Rotation:
         return spine_result(
             "rotation", view, measurements=measurements, omissions=omissions, excursions=reps,
             sided=True, warnings=warnings, parameters=params, quality=prep.quality, figures=FIGURES,
-            neutral=neutral_report(clean, found), repetition_figures=cues,
-            measured_error_deg={
-                    "trunk_rotation_rmse": MEASURED_TRUNK_RMSE_DEG,
-                    "trunk_rotation_max": MEASURED_TRUNK_MAX_DEG,
-                    "pelvis_rotation_rmse": MEASURED_PELVIS_RMSE_DEG,
-                "against": "rendered figures with known rotation (tests/spine)",
-            },
+            neutral=neutral_records(clean, found), details=details,
+            signal=Signal(name="trunk_rotation", unit="deg", time_s=clean.time_s, values=sig["rom"]),
         )  # fmt: skip
 
 
-def withhold_impossible(measurements: Sequence[Measurement], /) -> tuple[list[Measurement], list[Omission]]:
-    """Trunk rotations beyond what a trunk can turn are withheld with the reason, never reported."""
-    kept: list[Measurement] = []
-    withheld: list[Omission] = []
-    for m in measurements:
-        if m.name == "trunk_rotation_rom" and m.value > MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:
-            withheld.append(
-                Omission(
-                    name=m.name, side=m.side,
-                    reason=(
-                        f"the estimate ({m.value:.0f} deg) is beyond what a trunk can turn relative to the "
-                        f"pelvis (at most about {MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg): a pose-model "
-                        "error and no measurement; film the twist again from straight in front"
-                    ),
-                )
-            )
-        else:
-            kept.append(m)
-    return kept, withheld
+def impossible_reason(value_deg: float, side: Side, peak_s: float, /) -> str:
+    """Why a twist estimate was left out: beyond what a trunk can turn on its pelvis."""
+    return (
+        f"a twist to the {side.value} at {peak_s:.1f} s read {value_deg:.0f} deg, beyond what a trunk can "
+        f"turn relative to the pelvis (at most about {MAX_PLAUSIBLE_TRUNK_ROTATION_DEG:g} deg): a pose-model "
+        "error, left out; film the twist again from straight in front"
+    )
 
 
-def _cue_report(t: FloatArray, sig: dict[str, FloatArray], e: Excursion) -> dict[str, object]:
+def _impossible_instead(omission: Omission, impossible: Sequence[Excursion], /) -> Omission:
+    """A side's omission names the impossible estimate when that is why nothing was measured."""
+    same = [e for e in impossible if side_of(e.sign) is omission.side]
+    if omission.name != "trunk_rotation_rom" or not same:
+        return omission
+    worst = max(same, key=lambda e: e.peak_value)
+    return replace(omission, reason=impossible_reason(worst.peak_value, side_of(worst.sign), worst.peak_s))
+
+
+def _cue_detail(
+    t: FloatArray, sig: dict[str, FloatArray], e: Excursion, *, pelvis: float
+) -> RepetitionDetail:
     """The cues at one twist's peak and the confidence they give."""
     agreement = value_at_peak(t, sig["agreement"], e)
     shoulder_2d = value_at_peak(t, sig["shoulder_2d"], e)
     depth = value_at_peak(t, sig["shoulder_depth"], e)
-    consistent = math.isfinite(depth) and abs(depth - shoulder_2d) <= 20.0
-    if agreement >= 0.8 and consistent and shoulder_2d >= BLIND_ZONE_DEG:
+    consistent = math.isfinite(depth) and abs(depth - shoulder_2d) <= MAX_CUE_DISAGREEMENT_DEG
+    if agreement >= HIGH_AGREEMENT and consistent and shoulder_2d >= BLIND_ZONE_DEG:
         confidence = "high"
-    elif agreement >= 0.4:
+    elif agreement >= MODERATE_AGREEMENT:
         confidence = "moderate"
     else:
         confidence = "low"
-    return {
-        "side": side_of(e.sign).value,
-        "peak_s": round(e.peak_s, 3),
-        "trunk_rotation": round(e.peak_value, 1),
-        "shoulder_turn_foreshortening_deg": finite_or_none(shoulder_2d),
-        "shoulder_turn_depth_deg": finite_or_none(depth),
-        "direction_agreement": finite_or_none(agreement, 2),
-        "confidence": confidence,
-    }
+    return RepetitionDetail(
+        side=side_of(e.sign),
+        peak_s=e.peak_s,
+        figures={
+            "trunk_rotation_rom": e.peak_value,
+            "pelvis_rotation_peak": finite_or_none(pelvis),
+            "shoulder_turn_foreshortening": finite_or_none(shoulder_2d),
+            "shoulder_turn_depth": finite_or_none(depth),
+            "direction_agreement": finite_or_none(agreement),
+        },
+        confidence=confidence,
+    )
 
 
 def rotation_warning() -> str:

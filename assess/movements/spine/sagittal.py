@@ -17,12 +17,12 @@ import numpy as np
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg, joint_angle_deg, wrap_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
     measure_from_neutral,
-    neutral_report,
+    neutral_records,
     neutral_warnings,
     prepare,
     repetitions_of,
@@ -36,6 +36,7 @@ from assess.movements.spine.common import (
 from assess.movements.spine.scale import body_frame, fingertip_px
 from assess.neutral import Neutral
 from assess.repetitions import RepetitionRules
+from assess.results import MovementResult, RepetitionDetail, Signal
 from assess.types import Measurement, Omission, Side
 from assess.view import ViewEstimate
 
@@ -56,6 +57,7 @@ class _SagittalBend:
     _direction: ClassVar[float] = 1.0
     _rom_name: ClassVar[str] = ""
     _word: ClassVar[str] = ""
+    _signal: ClassVar[str] = ""
     _figures: ClassVar[tuple[str, ...]] = ()
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
@@ -139,18 +141,18 @@ class _SagittalBend:
                 f"{self.knee_warning_deg:g} deg): knee bending adds to the trunk range; ask the patient to "
                 "keep the knees straight"
             )
-        per_rep_extra = [
-            {
-                "peak_s": round(e.peak_s, 3),
-                **{k: finite_or_none(v[i][1]) for k, v in per_rep.items() if k in self._figures},
-            }
+        details = [
+            RepetitionDetail(
+                side=None, peak_s=e.peak_s,
+                figures={k: finite_or_none(v[i][1]) for k, v in per_rep.items() if k in self._figures},
+            )
             for i, e in enumerate(reps)
-        ]
+        ]  # fmt: skip
         return spine_result(
             self._movement, view, measurements=measurements, omissions=omissions, excursions=reps,
             sided=False, warnings=warnings, parameters=params, quality=prep.quality,
-            figures=self._figures, neutral=neutral_report(clean, found),
-            repetition_figures=per_rep_extra,
+            figures=self._figures, neutral=neutral_records(clean, found), details=details,
+            signal=Signal(name=self._signal, unit="deg", time_s=clean.time_s, values=sig["rom"]),
         )  # fmt: skip
 
 
@@ -185,6 +187,7 @@ class ForwardBend(_SagittalBend):
     _direction: ClassVar[float] = 1.0
     _rom_name: ClassVar[str] = "trunk_flexion_rom"
     _word: ClassVar[str] = "forward bend"
+    _signal: ClassVar[str] = "trunk_flexion"
     _figures: ClassVar[tuple[str, ...]] = (
         "trunk_flexion_rom",
         "hip_flexion_peak",
@@ -217,4 +220,5 @@ class Extension(_SagittalBend):
     _direction: ClassVar[float] = -1.0
     _rom_name: ClassVar[str] = "trunk_extension_rom"
     _word: ClassVar[str] = "backward bend"
+    _signal: ClassVar[str] = "trunk_extension"
     _figures: ClassVar[tuple[str, ...]] = ("trunk_extension_rom", "knee_flexion_peak")
