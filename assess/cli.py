@@ -5,6 +5,7 @@ Bad input ends with one line on stderr (what is wrong, what to do) and exit code
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -80,8 +81,10 @@ def analyze(
     mirrored: Annotated[bool, typer.Option(help="The clip is mirrored (selfie webcam).")] = False,
     point: Annotated[str | None, typer.Option(help="Follow the person nearest X,Y (pixels).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON, not a table.")] = False,
 ) -> None:
-    """Analyse one clip and write OUT/report.json (and OUT/landmarks.npz, reused next time)."""
+    """Analyse one clip, write OUT/report.json (and OUT/landmarks.npz, reused), print the figures."""
+    from assess.reporting.json_report import report_document
     from assess.service import analyze_clip, known_movements
 
     if movement not in known_movements():
@@ -89,7 +92,7 @@ def analyze(
     _check_height(height_cm)
     out_dir = out if out is not None else Path("assess-out") / video.stem
     with _progress(f"{video.name}: pose") as update:
-        report_path = analyze_clip(
+        assessment, report_path = analyze_clip(
             video,
             movement=movement,
             out_dir=out_dir,
@@ -100,7 +103,13 @@ def analyze(
             workers=workers,
             progress=update,
         )
-    typer.echo(str(report_path))
+    if as_json:
+        typer.echo(json.dumps(report_document(assessment), indent=2))
+        return
+    from assess.reporting.terminal import print_assessment
+
+    print_assessment(assessment)
+    typer.echo(f"report: {report_path}")
 
 
 @app.command()

@@ -1,19 +1,22 @@
 """Use cases shared by the command line, the app and batch work.
 
-Each function takes paths and options, runs the pipeline and returns where it wrote. Nothing is
-written until the whole analysis has succeeded, and every file is replaced atomically.
+``assess_clip`` returns an :class:`~assess.assessment.Assessment` and writes nothing; where it
+goes is the caller's choice (``save_assessment`` writes a report folder). Nothing is written
+until the whole analysis has succeeded, and every file is replaced atomically.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from assess.assessment import Assessment
 from assess.errors import InputError
 from assess.io.cache import CachedLandmarks, load_landmarks, save_landmarks
 from assess.io.model import resolve_model
 from assess.io.video import probe
-from assess.movements import REGISTRY, AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.pipeline import (
     Extraction,
     ProgressFn,
@@ -22,7 +25,10 @@ from assess.pipeline import (
     tracking_dict,
     tracking_from_dict,
 )
-from assess.reporting.json_report import build_report, write_report
+from assess.registry import REGISTRY
+from assess.reporting.json_report import report_document, write_report
+from assess.results import MovementResult
+from assess.session import Patient, Session, SessionItem, Visit
 
 LANDMARKS_FILE = "landmarks.npz"
 REPORT_FILE = "report.json"
@@ -80,6 +86,50 @@ def run_analysis(extraction: Extraction, movement: str, context: AnalysisContext
     return REGISTRY[movement]().analyze(series, context)
 
 
+def assess_clip(
+    video: Path,
+    *,
+    movement: str,
+    height_cm: float | None = None,
+    model_path: Path | None = None,
+    mirrored: bool = False,
+    point_px: tuple[float, float] | None = None,
+    landmarks_cache: Path | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> Assessment:
+    """Analyse one clip for one movement and return the assessment; nothing is written.
+
+    ``landmarks_cache`` names a landmark file of an earlier run to reuse when it was made from
+    this very clip and model, with the subject chosen the same way (``point_px``).
+    """
+    if movement not in REGISTRY:
+        raise InputError(f"unknown movement {movement!r}; choose one of: {', '.join(known_movements())}")
+    extraction = _from_cache(video, landmarks_cache, model_path, point_px) if landmarks_cache else None
+    reused = extraction is not None
+    if extraction is None:
+        extraction = extract_landmarks(
+            video, model_path=model_path, point_px=point_px, workers=workers, progress=progress
+        )
+    context = AnalysisContext(height_cm=height_cm, mirrored=mirrored)
+    result = run_analysis(extraction, movement, context)
+    return Assessment.of(extraction, result, context=context, reused=reused)
+
+
+def save_assessment(assessment: Assessment, out_dir: Path, /) -> Path:
+    """Write ``report.json`` (and ``landmarks.npz`` unless reused) into ``out_dir``; return the report.
+
+    Files are replaced atomically: a report from an earlier run stays whole until the new one is.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir} is a file; give a folder for the report")
+    if not assessment.landmarks_reused:
+        save_landmarks(out_dir / LANDMARKS_FILE, cached_landmarks(assessment))
+    report_path = out_dir / REPORT_FILE
+    write_report(report_path, report_document(assessment))
+    return report_path
+
+
 def analyze_clip(
     video: Path,
     *,
@@ -91,32 +141,64 @@ def analyze_clip(
     point_px: tuple[float, float] | None = None,
     workers: int | None = None,
     progress: ProgressFn | None = None,
-) -> Path:
-    """Analyse a clip; write ``report.json`` and ``landmarks.npz`` into ``out_dir``.
-
-    The landmarks of a previous run in the same folder are reused when the clip and the model
-    are the same (checked by sha256) and the subject was chosen the same way (``point_px``), so
-    a second movement or new settings cost no pose run.
-    """
+) -> tuple[Assessment, Path]:
+    """Analyse a clip and save it into ``out_dir`` (reusing that folder's landmarks when they fit)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file; give a folder for the report")
-    cache = out_dir / LANDMARKS_FILE
-    extraction = _from_cache(video, cache, model_path, point_px)
-    reused = extraction is not None
-    if extraction is None:
-        extraction = extract_landmarks(
-            video, model_path=model_path, point_px=point_px, workers=workers, progress=progress
-        )
-    context = AnalysisContext(height_cm=height_cm, mirrored=mirrored)
-    result = run_analysis(extraction, movement, context)
-    report = build_report(extraction, result)
-    report["landmarks_reused"] = reused
-    report["mirrored"] = mirrored
-    if not reused:
-        save_landmarks(cache, _cached(extraction))
-    report_path = out_dir / REPORT_FILE
-    write_report(report_path, report)
-    return report_path
+    assessment = assess_clip(
+        video, movement=movement, height_cm=height_cm, model_path=model_path, mirrored=mirrored,
+        point_px=point_px, landmarks_cache=out_dir / LANDMARKS_FILE, workers=workers, progress=progress,
+    )  # fmt: skip
+    return assessment, save_assessment(assessment, out_dir)
+
+
+def cached_landmarks(assessment: Assessment, /) -> CachedLandmarks:
+    """The landmark cache of an assessment's clip."""
+    return CachedLandmarks(
+        series=assessment.series,
+        video=assessment.video.to_dict(),
+        video_sha256=assessment.video_sha256,
+        model=assessment.model.to_dict(),
+        tracking=tracking_dict(assessment.tracking),
+    )
+
+
+def session_folder(out_dir: Path, video: Path, movement: str, /) -> Path:
+    """The folder of one clip's report in a session's output folder."""
+    return out_dir / f"{video.stem}_{movement}"
+
+
+def assess_session(
+    clips: Sequence[tuple[Path, str]],
+    *,
+    patient: Patient,
+    visit: Visit,
+    pain_0_10: Mapping[str, int] | None = None,
+    out_dir: Path | None = None,
+    model_path: Path | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> Session:
+    """Analyse every ``(clip, movement)`` of a visit; nothing is written.
+
+    ``pain_0_10`` maps a movement name to the pain the patient reported during it. With
+    ``out_dir``, landmarks saved there by an earlier run of the same clip are reused.
+    """
+    if not clips:
+        raise InputError("give at least one CLIP:MOVEMENT")
+    pain = dict(pain_0_10 or {})
+    unknown = sorted(set(pain) - {m for _, m in clips})
+    if unknown:
+        raise InputError(f"pain given for {', '.join(unknown)}, which no clip of this session shows")
+    items = []
+    for video, movement in clips:
+        cache = session_folder(out_dir, video, movement) / LANDMARKS_FILE if out_dir is not None else None
+        assessment = assess_clip(
+            video, movement=movement, height_cm=patient.height_cm, model_path=model_path,
+            landmarks_cache=cache, workers=workers, progress=progress,
+        )  # fmt: skip
+        items.append(SessionItem(assessment=assessment, pain_0_10=pain.get(movement)))
+    return Session(patient=patient, visit=visit, items=tuple(items))
 
 
 def save_clip_landmarks(

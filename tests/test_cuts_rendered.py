@@ -15,8 +15,9 @@ import cv2
 import numpy as np
 import pytest
 
-from assess.movements.base import AnalysisContext, MovementResult
+from assess.movements.base import AnalysisContext
 from assess.pipeline import Extraction
+from assess.results import MovementResult
 from tests.conftest import write_clip
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "pose_landmarker_full.task"

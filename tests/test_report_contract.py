@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 
+from assess.assessment import Assessment
 from assess.io.model import ModelInfo
 from assess.io.video import VideoInfo
 from assess.landmarks import LandmarkSeries
-from assess.movements import REGISTRY
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import ForwardBend, Rotation, SideBend
 from assess.pipeline import Extraction
-from assess.reporting.json_report import build_report, write_report
+from assess.registry import REGISTRY
+from assess.reporting.json_report import report_document, write_report
 from assess.tracking import TrackingReport
 from tests.gait.walker import record, side_camera, straight_walk
 from tests.spine.synthetic import Camera, movement
@@ -108,7 +109,7 @@ def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     series, analyzer, context = make()
     result = analyzer.analyze(series, context)
     path = tmp_path_factory.mktemp(request.param) / "report.json"
-    write_report(path, build_report(_extraction(series), result))
+    write_report(path, report_document(Assessment.of(_extraction(series), result, context=context)))
     return name, json.loads(path.read_text())
 
 
@@ -116,7 +117,7 @@ def test_top_level_keys_and_schema_version(report: tuple[str, dict]) -> None:
     movement_name, doc = report
     assert KEYS <= set(doc), KEYS - set(doc)
     assert type(doc["schema_version"]) is int
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["movement"] == movement_name
     assert doc["view"] in VIEWS
     assert doc["facing"] in FACINGS
@@ -152,6 +153,12 @@ def test_measurements_have_names_finite_values_ucum_units_and_sides(report: tupl
             assert m["view"] in VIEWS, m
         if "spread" in m:
             assert _number(m["spread"]), m
+    from assess.catalogue import FIGURES
+
+    for m in doc["measurements"]:
+        assert m["name"] in FIGURES, f"{m['name']} is not in the figure catalogue"
+        expected = {FIGURES[m["name"]].unit} | ({"1"} if m["name"] == "pelvis_shift" else set())
+        assert m["unit"] in expected, m
     keys = [(m["name"], m["side"]) for m in doc["measurements"]]
     assert len(keys) == len(set(keys)), "one figure per name and side"
 
