@@ -98,7 +98,7 @@ def drop_out_of_frame(series: LandmarkSeries, /) -> LandmarkSeries:
 
 
 def prepare(series: LandmarkSeries, /, *, conditioning: Conditioning, needed: Sequence[str]) -> Prepared:
-    """Cut the clip into shots, condition each shot on its own, detect the view, assess quality.
+    """Cut the clip into shots, condition each shot on its own, detect each shot's view, assess quality.
 
     Landmarks outside the picture are dropped first; a filter never runs across a camera cut.
     In a side view, a far-side landmark that was not seen takes its near-side counterpart's place.
@@ -106,39 +106,55 @@ def prepare(series: LandmarkSeries, /, *, conditioning: Conditioning, needed: Se
     quality = assess_quality(series, needed=needed)
     warnings = list(quality.warnings)
     inside = drop_out_of_frame(series)
-    shots = tuple(split_shots(gate_visibility(inside, min_visibility=conditioning.min_visibility)))
+    raw = gate_visibility(inside, min_visibility=conditioning.min_visibility)
+    shots = tuple(split_shots(raw))
+    clean, swaps = condition_shots(inside, shots, conditioning=conditioning)
+    if swaps:
+        warnings.append(f"left/right landmark labels were repaired in {swaps} frames")
+    shot_views = tuple(shot_view(clean.select(shot)) for shot in shots)
+    seen = [(shot.stop - shot.start, v) for shot, v in zip(shots, shot_views, strict=True) if v is not None]
+    view = max(seen, key=lambda item: item[0])[1] if seen else None
+    if len({v.view for _, v in seen}) > 1:
+        labels = ", ".join(v.label for _, v in seen)
+        warnings.append(f"the shots of this clip are filmed from different views ({labels}); each shot is "
+                        "measured in its own view")  # fmt: skip
+    if view is not None and view.view is View.SIDE:
+        clean = fill_from_counterpart(clean)
+    return Prepared(
+        series=clean, shots=shots, shot_views=shot_views, view=view,
+        flipped=model_flips(raw, shots, shot_views), quality=quality, warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def condition_shots(
+    series: LandmarkSeries, shots: Sequence[slice], /, *, conditioning: Conditioning
+) -> tuple[LandmarkSeries, int]:
+    """Condition each shot on its own (NaN outside shots); also how many frames had labels repaired."""
     image = np.full_like(series.image_px, np.nan)
     world = np.full_like(series.world_m, np.nan)
     swaps = 0
     for shot in shots:
-        sub, n = conditioning.apply(inside.select(shot))
+        sub, n = conditioning.apply(series.select(shot))
         image[shot], world[shot] = sub.image_px, sub.world_m
         swaps += n
-    clean = replace(inside, image_px=image, world_m=world)
-    if swaps:
-        warnings.append(f"left/right landmark labels were repaired in {swaps} frames")
-    shot_views = tuple(shot_view(clean.select(shot)) for shot in shots)
-    flipped = np.zeros(series.n_frames, dtype=bool)
-    # The model's own labels, before any repair: a front/back flip turns its view by about 180 deg.
-    per_frame = view_angle_deg(gate_visibility(inside, min_visibility=conditioning.min_visibility))
-    for shot, v in zip(shots, shot_views, strict=True):
+    return replace(series, image_px=image, world_m=world), swaps
+
+
+def model_flips(
+    raw: LandmarkSeries, shots: Sequence[slice], views: Sequence[ViewEstimate | None], /
+) -> NDArray[np.bool_]:
+    """Frames where the model turned the body round (front for back).
+
+    With the model's own labels, before any repair, the view there is more than
+    :data:`MAX_FLIP_FREE_DEG` from the shot's view.
+    """
+    flipped = np.zeros(raw.n_frames, dtype=bool)
+    per_frame = view_angle_deg(raw)
+    for shot, v in zip(shots, views, strict=True):
         if v is not None:
             with np.errstate(invalid="ignore"):
                 flipped[shot] = np.abs(wrap_deg(per_frame[shot] - v.angle_deg)) > MAX_FLIP_FREE_DEG
-    seen = [(shot.stop - shot.start, v) for shot, v in zip(shots, shot_views, strict=True) if v is not None]
-    view = max(seen, key=lambda item: item[0])[1] if seen else None
-    if len({v.view for _, v in seen}) > 1:
-        warnings.append(
-            "the shots of this clip are filmed from different views ("
-            + ", ".join(v.label for _, v in seen)
-            + "); each shot is measured in its own view"
-        )
-    if view is not None and view.view is View.SIDE:
-        clean = fill_from_counterpart(clean)
-    return Prepared(
-        series=clean, shots=shots, shot_views=shot_views, view=view, flipped=flipped,
-        quality=quality, warnings=tuple(warnings),
-    )  # fmt: skip
+    return flipped
 
 
 #: A frame whose own view angle is further than this from its shot's is a front/back flip (deg).
