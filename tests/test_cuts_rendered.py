@@ -7,7 +7,6 @@ out of view, trunk off-centre), and the wide shot returns for the last bend.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import av
@@ -15,11 +14,12 @@ import cv2
 import numpy as np
 import pytest
 
+from assess.io.model import SHIPPED_PATH
 from assess.movements.base import AnalysisContext, MovementResult
 from assess.pipeline import Extraction
 from tests.conftest import write_clip
 
-MODEL = Path(__file__).resolve().parents[1] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH
 #: Side bends read about 10 % low through the model (assess/render/README.md); the brief's bound.
 ROM_TOLERANCE_DEG = 5.0
 SIZE = (320, 240)

@@ -7,12 +7,12 @@ tests/golden/regenerate.py); a missing file fails. One test renders and runs the
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from assess.io.model import SHIPPED_PATH
 from assess.movements import REGISTRY
 from assess.movements.base import AnalysisContext, MovementResult
 from assess.movements.spine.rotation import (
@@ -23,7 +23,7 @@ from assess.movements.spine.rotation import (
 from assess.types import View
 from tests.spine.rendered import ALL_CLIPS, ROM_NAME, RepComparison, analyse, compare, golden_path
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH
 ANGLE_TOLERANCE_DEG = 5.0
 #: Secondary figures: largest error allowed against rendered truth (unit of the figure).
 SECONDARY_TOLERANCE = {
