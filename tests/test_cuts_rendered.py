@@ -33,8 +33,8 @@ def _close_up(frame: np.ndarray) -> np.ndarray:
 @pytest.fixture(scope="module")
 def cut_clip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
     from assess.service import run_analysis
+    from assess_render import render_clip
 
     tmp = tmp_path_factory.mktemp("cuts")
     truth = render_clip(

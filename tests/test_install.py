@@ -48,7 +48,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_carries_the_model(wheel: Path) -> None:
+def test_wheel_carries_the_model_and_no_test_tooling(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
@@ -57,7 +57,10 @@ def test_wheel_carries_the_model(wheel: Path) -> None:
     assert "assess/models/pose_landmarker_full.task" in names
     assert "assess/models/pose_landmarker_full.json" in names
     assert "assess/io/model.py" in names
-    assert requires
+    assert not [n for n in names if n.startswith(("assess/render/", "assess_render/", "tests/"))]
+    runtime = [r for r in requires if "extra ==" not in r]
+    assert "Requires-Dist: mediapipe" in " ".join(runtime)
+    assert not [r for r in runtime if "matplotlib" in r], runtime
 
 
 def test_installed_wheel_analyses_a_sample_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:

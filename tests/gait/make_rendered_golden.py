@@ -34,7 +34,7 @@ COMMON = {"movement": "gait", "duration_s": 6.0, "size_px": (960, 540)}
 
 def make(name: str) -> Path:
     from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
+    from assess_render import render_clip
 
     options = {**COMMON, **CLIPS[name]}
     with tempfile.TemporaryDirectory() as tmp:

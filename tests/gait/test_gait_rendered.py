@@ -1,6 +1,6 @@
 """Gait on rendered walking seen by the real pose model (landmarks frozen in tests/golden/gait).
 
-The renderer (:mod:`assess.render`) knows every heel strike and toe off. Its heel comes down
+The renderer (:mod:`assess_render`) knows every heel strike and toe off. Its heel comes down
 on a minimum-jerk path and settles gradually onto the floor, so a contact judged from the
 image (heel stopped within 0.02 leg lengths) comes about 40 ms before the renderer's nominal
 instant; the bounds below hold that offset. Regenerate with

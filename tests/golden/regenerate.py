@@ -143,7 +143,7 @@ def _messy_clip(tmp: Path) -> tuple[Path, Any]:
     """Render the messy clip: wide shot, a close-up cut for the middle repetition, title frames."""
     import cv2
 
-    from assess.render import render_clip
+    from assess_render import render_clip
     from tests.conftest import write_clip
 
     cfg = {**MESSY_CONFIG, **_FAST, "size_px": (320, 240), "keypoints_in_json": False}
@@ -166,7 +166,7 @@ def _messy_clip(tmp: Path) -> tuple[Path, Any]:
 
 def regenerate(names: list[str]) -> None:
     from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
+    from assess_render import render_clip
 
     with tempfile.TemporaryDirectory() as td:
         tmp = Path(td)

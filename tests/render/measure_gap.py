@@ -20,7 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from assess.render import RenderTruth, render_clip  # noqa: E402
+from assess_render import RenderTruth, render_clip  # noqa: E402
 
 MODEL = ROOT / "assess" / "models" / "pose_landmarker_full.task"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assess.io.model import SHIPPED_PATH
-from assess.render import RenderTruth, render_clip
+from assess_render import RenderTruth, render_clip
 
 MODEL = SHIPPED_PATH
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from assess.io.model import SHIPPED_PATH
-from assess.render import render_clip
+from assess_render import render_clip
 from tests.conftest import footage
 from tests.render.proportions import REAL_CLIPS, Ratios, clip_ratios
 

@@ -152,7 +152,7 @@ def test_messy_clip_is_cut_into_shots_and_loses_nothing(
 def test_live_render_model_analysis(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Smoke-free end to end: render a clip now, run the real model, check against its truth."""
     from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
+    from assess_render import render_clip
 
     clip = tmp_path_factory.mktemp("live") / "side_bend.mp4"
     truth = render_clip(
