@@ -101,9 +101,10 @@ def test_camera_roll_of_10_deg_changes_no_rom_by_2_deg(
 
 
 def test_mirrored_clip_gives_true_sides_only_when_declared() -> None:
-    from tests.golden.regenerate import load_golden
+    from tests.golden.store import load_golden
 
-    series, truth = load_golden(golden_path("sb_mirrored"))
+    golden = load_golden(golden_path("sb_mirrored"), with_truth=True)
+    series, truth = golden.series, golden.truth or {}
     undeclared = REGISTRY["side_bend"]().analyze(series, AnalysisContext(height_cm=175.0))
     declared, _, _ = analyse("sb_mirrored")
     true_sides = [r["side"] for r in truth["repetitions"]]
@@ -173,9 +174,10 @@ def test_a_clip_that_is_bent_throughout_is_measured_from_the_vertical() -> None:
     """No upright stance at all (the clip holds only the middle of an 85 deg bend): the trunk's
     inclination from the image vertical, with the level-camera warning, not an empty report."""
     from assess.movements.spine import ForwardBend
-    from tests.golden.regenerate import load_golden
+    from tests.golden.store import load_golden
 
-    series, truth = load_golden(golden_path("fb_side_left"))
+    golden = load_golden(golden_path("fb_side_left"), with_truth=True)
+    series, truth = golden.series, golden.truth or {}
     rep = truth["repetitions"][2]
     assert rep["peak_value"] == 85.0
     # 0.7 s into the 1.2 s ramp (about 53 deg) to 0.5 s into the way back (about 54 deg).
