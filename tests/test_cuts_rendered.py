@@ -20,7 +20,7 @@ from assess.pipeline import Extraction
 from tests.conftest import write_clip
 
 MODEL = SHIPPED_PATH
-#: Side bends read about 10 % low through the model (assess/render/README.md); the brief's bound.
+#: Side bends read about 10 % low through the model (assess_render/README.md); the brief's bound.
 ROM_TOLERANCE_DEG = 5.0
 SIZE = (320, 240)
 
