@@ -155,17 +155,6 @@ def movements() -> None:
         typer.echo(name)
 
 
-@app.command()
-def samples(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the clips.")] = Path("sample_videos"),
-) -> None:
-    """Regenerate the bundled sample clips with the project's own renderer."""
-    from assess.render.samples import write_samples
-
-    for path in write_samples(out):
-        typer.echo(str(path))
-
-
 def _quiet_native_stderr() -> None:
     """Send native (C++) log lines to /dev/null while Python keeps writing to the real stderr."""
     try:

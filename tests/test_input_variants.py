@@ -14,7 +14,7 @@ import pytest
 from assess.io import video as video_mod
 from assess.io.cache import load_landmarks
 from assess.io.video import iter_frames, probe
-from assess.render import render_clip
+from assess_render import render_clip
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.model

@@ -17,7 +17,7 @@ SAMPLE = REPO / "sample_videos" / "posture_side.mp4"
 
 
 def test_bundled_posture_sample_reads_the_rendered_trunk_lean(tmp_path: Path) -> None:
-    assert SAMPLE.exists(), "sample_videos/posture_side.mp4 is missing: run 'assess samples'"
+    assert SAMPLE.exists(), "sample_videos/posture_side.mp4 is missing: run 'python -m assess_render.samples'"
     proc = subprocess.run(
         [sys.executable, "-m", "assess", "analyze", str(SAMPLE), "-m", "posture", "--out", str(tmp_path)],
         capture_output=True,
@@ -40,7 +40,7 @@ def test_bundled_posture_sample_reads_the_rendered_trunk_lean(tmp_path: Path) ->
 @pytest.mark.parametrize("view", ["front", "back"])
 @pytest.mark.parametrize("obliquity_deg", [-8.0, 8.0])
 def test_pelvic_obliquity_side_is_the_patients_own(tmp_path: Path, view: str, obliquity_deg: float) -> None:
-    from assess.render import render_clip
+    from assess_render import render_clip
 
     clip = tmp_path / "stand.mp4"
     truth = render_clip(

@@ -15,6 +15,7 @@ from assess.io.cache import load_landmarks
 from assess.movements.base import AnalysisContext
 from assess.movements.posture import Posture
 from tests.conftest import GOLDEN, footage
+from tests.golden.store import load_golden
 
 pytestmark = pytest.mark.model
 SPORTS2D_GOLDEN = GOLDEN / "sports2d_demo.landmarks.npz"
@@ -69,8 +70,8 @@ def test_analysis_reuses_the_saved_landmarks(sports2d_run: Path) -> None:
 
 
 def test_extraction_matches_the_golden_landmarks(sports2d_run: Path) -> None:
-    assert SPORTS2D_GOLDEN.exists(), f"golden file {SPORTS2D_GOLDEN} is missing: run tests/golden/make_golden.py"
-    golden = load_landmarks(SPORTS2D_GOLDEN).series
+    assert SPORTS2D_GOLDEN.exists(), f"golden file {SPORTS2D_GOLDEN} is missing: run python tests/golden/regenerate.py --update-golden --only sports2d_demo"
+    golden = load_golden(SPORTS2D_GOLDEN).series
     fresh = load_landmarks(sports2d_run / "landmarks.npz").series
     np.testing.assert_allclose(fresh.time_s, golden.time_s)
     assert (fresh.present == golden.present).mean() > 0.98
@@ -80,7 +81,7 @@ def test_extraction_matches_the_golden_landmarks(sports2d_run: Path) -> None:
 
 
 def test_golden_landmarks_give_the_same_posture_verdict_without_the_model() -> None:
-    assert SPORTS2D_GOLDEN.exists(), f"golden file {SPORTS2D_GOLDEN} is missing: run tests/golden/make_golden.py"
+    assert SPORTS2D_GOLDEN.exists(), f"golden file {SPORTS2D_GOLDEN} is missing: run python tests/golden/regenerate.py --update-golden --only sports2d_demo"
     series = load_landmarks(SPORTS2D_GOLDEN).series
     result = Posture().analyze(series, AnalysisContext())
     assert result.view is not None
@@ -92,7 +93,7 @@ def test_parallel_segments_join_without_a_seam(monkeypatch: pytest.MonkeyPatch) 
     clip = footage("sports2d_demo.mp4")
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_DURATION_S", 0.0)
     two = pipeline.extract_landmarks(clip, workers=2, max_people=2)
-    golden = load_landmarks(SPORTS2D_GOLDEN).series
+    golden = load_golden(SPORTS2D_GOLDEN).series
     np.testing.assert_allclose(two.series.time_s, golden.time_s)
     assert np.all(np.diff(two.series.time_s) > 0)
     both = two.series.present & golden.present

@@ -1,4 +1,4 @@
-"""Build models/pose_landmarker_full.task reproducibly from the mediapipe 0.10.21 wheel.
+"""Build assess/models/pose_landmarker_full.task reproducibly from the mediapipe 0.10.21 wheel.
 
 The wheel on PyPI (Apache-2.0) ships the BlazePose GHUM "full" detector and landmark
 networks. mediapipe >= 1.2 needs them as a `.task` bundle whose float image inputs carry
@@ -42,7 +42,8 @@ PIP_DOWNLOAD = (
 WHEEL_SHA256 = "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3"
 LICENSE = "Apache-2.0"
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
+#: Package data of assess: the wheel carries it (see models/README.md).
+MODELS = ROOT / "assess" / "models"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ALIGN = 16  # tensor data alignment: in the flatbuffer (schema's force_align) and in the zip
 METADATA_NAME = b"TFLITE_METADATA"
@@ -246,7 +247,7 @@ def smoke_test(task: bytes) -> None:
 
 
 def write_manifest(task_sha: str, size: int) -> None:
-    """Write models/<NAME>.json describing the build."""
+    """Write assess/models/<NAME>.json describing the build."""
     manifest = {
         "name": NAME,
         "file": f"{NAME}.task",

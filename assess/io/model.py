@@ -12,9 +12,10 @@ from assess.errors import InputError
 #: Environment variable that points at another MediaPipe pose ``.task`` file.
 MODEL_ENV = "ASSESS_POSE_MODEL"
 SHIPPED_NAME = "pose_landmarker_full"
-#: sha256 of ``models/pose_landmarker_full.task`` as built by ``tools/build_model.py``.
+#: sha256 of ``assess/models/pose_landmarker_full.task`` as built by ``tools/build_model.py``.
 SHIPPED_SHA256 = "5b7ba0bb71c07ef8657ce7f1427655c1d2b74b7fb5c3a9fbca325eb7066245c2"
-SHIPPED_PATH = Path(__file__).resolve().parents[2] / "models" / f"{SHIPPED_NAME}.task"
+#: Package data, next to the code in a checkout and in an installed wheel alike.
+SHIPPED_PATH = Path(__file__).resolve().parents[1] / "models" / f"{SHIPPED_NAME}.task"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,13 +63,13 @@ def resolve_model(path: Path | None = None) -> ModelInfo:
         return ModelInfo(path=chosen, name=chosen.stem, sha256=sha256_file(chosen))
     if not SHIPPED_PATH.is_file():
         raise InputError(
-            f"the shipped pose model {SHIPPED_PATH} is missing; restore it with "
-            "'git checkout -- models/' or rebuild it with 'python tools/build_model.py'"
+            f"the shipped pose model {SHIPPED_PATH} is missing; reinstall assess, or in a checkout "
+            "restore it with 'git checkout -- assess/models/' or 'python tools/build_model.py'"
         )
     digest = sha256_file(SHIPPED_PATH)
     if digest != SHIPPED_SHA256:
         raise InputError(
-            f"the shipped pose model {SHIPPED_PATH} has been altered (sha256 {digest[:12]}...); "
-            "restore it with 'git checkout -- models/' or 'python tools/build_model.py'"
+            f"the shipped pose model {SHIPPED_PATH} has been altered (sha256 {digest[:12]}...); reinstall "
+            "assess, or in a checkout 'git checkout -- assess/models/' or 'python tools/build_model.py'"
         )
     return ModelInfo(path=SHIPPED_PATH, name=SHIPPED_NAME, sha256=digest)

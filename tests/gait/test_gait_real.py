@@ -1,12 +1,11 @@
 """Gait on real walking, against contacts counted by eye.
 
 The landmark files were extracted once from ``../shared/footage`` with the real model and are
-checked in; a missing file fails (it is never recreated here). To regenerate one, for review::
+checked in; a missing file fails (it is never recreated here). To regenerate them, for review::
 
-    assess landmarks ../shared/footage/walk_side_outdoor_60fps.mp4 \\
-        -o tests/golden/walk_side_outdoor_60fps.landmarks.npz
+    python tests/golden/regenerate.py --update-golden --only walk_side_outdoor_60fps sports2d_demo
 
-``sports2d_demo.landmarks.npz`` is shared with other tests (see ``tests/golden/make_golden.py``).
+``sports2d_demo.landmarks.npz`` is shared with other tests.
 The slow test at the end runs the real model on the clip itself (skipped without the footage).
 """
 
@@ -19,13 +18,13 @@ import numpy as np
 import pytest
 
 from assess.gait import Gait
-from assess.io.cache import load_landmarks
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.results import MovementResult
 from assess.types import Facing, View
 from tests.conftest import GOLDEN, footage
 from tests.gait.blocks import gait_events, passes
+from tests.golden.store import load_golden
 
 WALK = GOLDEN / "walk_side_outdoor_60fps.landmarks.npz"
 SPORTS2D = GOLDEN / "sports2d_demo.landmarks.npz"
@@ -41,8 +40,7 @@ SPORTS2D_CADENCE = 96.8  # steps of 20, 18, 18, 18, 19 frames at 30 fps
 
 
 def _load(path: Path) -> LandmarkSeries:
-    assert path.is_file(), f"golden landmark file {path} is missing: regenerate it (see module docstring)"
-    return load_landmarks(path).series
+    return load_golden(path).series
 
 
 def _strikes(result: MovementResult) -> list[tuple[float, str]]:

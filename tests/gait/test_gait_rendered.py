@@ -1,45 +1,34 @@
 """Gait on rendered walking seen by the real pose model (landmarks frozen in tests/golden/gait).
 
-The renderer (:mod:`assess.render`) knows every heel strike and toe off. Its heel comes down
+The renderer (:mod:`assess_render`) knows every heel strike and toe off. Its heel comes down
 on a minimum-jerk path and settles gradually onto the floor, so a contact judged from the
 image (heel stopped within 0.02 leg lengths) comes about 40 ms before the renderer's nominal
 instant; the bounds below hold that offset. Regenerate with
-``python tests/gait/make_rendered_golden.py --update-golden`` (a missing file fails).
+``python tests/golden/regenerate.py --update-golden --only gait`` (a missing file fails).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 import pytest
 
 from assess.gait import Gait
-from assess.landmarks import N_LANDMARKS, LandmarkSeries
+from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.results import MovementResult
 from assess.types import Facing, Side, View
 from tests.conftest import GOLDEN
 from tests.gait.blocks import gait_events
+from tests.golden.store import load_golden
 
 RENDERED = GOLDEN / "gait"
 
 
 def _load(name: str) -> tuple[LandmarkSeries, dict[str, Any]]:
-    path = RENDERED / f"{name}.npz"
-    assert path.is_file(), f"{path} is missing: python tests/gait/make_rendered_golden.py --update-golden"
-    with np.load(path) as data:
-        image = np.asarray(data["image_px"], dtype=float)
-        series = LandmarkSeries(
-            time_s=np.asarray(data["time_s"], dtype=float),
-            image_px=image,
-            world_m=np.full((image.shape[0], N_LANDMARKS, 3), np.nan),
-            visibility=np.asarray(data["visibility"], dtype=float),
-            frame_size_px=(int(data["frame_size_px"][0]), int(data["frame_size_px"][1])),
-        )
-        truth = json.loads(bytes(data["truth"]).decode())
-    return series, truth
+    golden = load_golden(RENDERED / f"{name}.npz", with_truth=True)
+    return golden.series, golden.truth or {}
 
 
 def _analyse(name: str) -> tuple[MovementResult, dict[str, Any]]:

@@ -1,23 +1,28 @@
-"""Regenerate the spine golden files: rendered clips -> the real pose model -> landmarks + truth.
+"""Regenerate every golden landmark file: ``python tests/golden/regenerate.py``.
 
-    python tests/golden/regenerate.py                    # list the clips and whether each file exists
-    python tests/golden/regenerate.py --update-golden    # render, run the model, (over)write all
-    python tests/golden/regenerate.py --update-golden fb_side sb_front   # only these
+    python tests/golden/regenerate.py                                # list every file and whether it exists
+    python tests/golden/regenerate.py --update-golden                # (re)make all of them
+    python tests/golden/regenerate.py --update-golden --only spine   # a group: real, spine, gait
+    python tests/golden/regenerate.py --update-golden --only fb_side_left sports2d_demo
+
+Three groups, one format (:mod:`tests.golden.store`: assess's own landmark file, plus
+``<name>.truth.json`` for a rendered clip):
+
+- ``real``: real clips from ``../shared/footage`` (skipped with a note when absent);
+- ``spine``: rendered spine clips (``tests/golden/spine``), truth per repetition;
+- ``gait``: rendered walking (``tests/golden/gait``), the renderer's gait events and summary.
 
 The tests never create these files: a missing golden file fails its test. Review the diff of
 the numbers the tests print before committing regenerated files.
-
-Each ``tests/golden/spine/<name>.npz`` holds the model's landmarks, quantised (image 1/20 px,
-world 0.1 mm, visibility 0.001; far below the model's own noise) and a JSON ``truth`` block:
-the render configuration and, per true repetition, the truth values the analyzers are held to.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +30,27 @@ import av
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-OUT = ROOT / "tests" / "golden" / "spine"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from assess.landmarks import LandmarkSeries  # noqa: E402
+from assess.io.cache import CachedLandmarks  # noqa: E402
+from tests.golden.store import GOLDEN, save_golden  # noqa: E402
+
+FOOTAGE = ROOT.parent / "shared" / "footage"
+OUT = GOLDEN / "spine"
+GAIT_OUT = GOLDEN / "gait"
+
+#: Real clips: golden file (relative to tests/golden) -> clip in ../shared/footage.
+REAL: dict[str, Path] = {
+    "sports2d_demo.landmarks.npz": FOOTAGE / "sports2d_demo.mp4",
+    "walk_side_outdoor_60fps.landmarks.npz": FOOTAGE / "walk_side_outdoor_60fps.mp4",
+}
+#: The multi-view lab footage with its 3-D reference: every camera of both trials.
+for _trial in ("S00_P00_T00_StaticTrial", "S00_P00_T01_BalancingTrial"):
+    for _cam in ("cam01", "cam02", "cam03", "cam04"):
+        REAL[f"pose2sim/{_trial[8:11]}_{_cam}.landmarks.npz"] = (
+            FOOTAGE / "pose2sim_s00" / _trial / f"{_cam}.mp4"
+        )
 
 # Short, low-resolution clips (the model's input is 256 px anyway); timings in seconds.
 _FAST = {"quiet_s": 1.5, "ramp_s": 1.2, "hold_s": 0.8, "rest_s": 0.6, "end_s": 1.0}
@@ -102,36 +124,14 @@ def _truth_block(tr: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def save_golden(path: Path, series: LandmarkSeries, truth: dict[str, Any]) -> None:
-    """Write a golden file (quantised landmarks + truth JSON)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        path,
-        time_s=series.time_s,
-        image_q=np.round(np.nan_to_num(series.image_px, nan=-1e6) * 20).astype(np.int32),
-        world_q=np.round(np.nan_to_num(series.world_m, nan=-1e3) * 1e4).astype(np.int32),
-        vis_q=np.round(series.visibility * 1000).astype(np.int16),
-        frame_size_px=np.array(series.frame_size_px, dtype=np.int32),
-        truth=np.frombuffer(json.dumps(truth).encode(), dtype=np.uint8),
-    )
-
-
-def load_golden(path: Path) -> tuple[LandmarkSeries, dict[str, Any]]:
-    """Read a golden file back (missing landmarks come back as NaN)."""
-    with np.load(path) as d:
-        image = d["image_q"].astype(float) / 20
-        world = d["world_q"].astype(float) / 1e4
-        image[image < -1e4] = np.nan
-        world[world < -1e2] = np.nan
-        series = LandmarkSeries(
-            time_s=d["time_s"],
-            image_px=image,
-            world_m=world,
-            visibility=d["vis_q"].astype(float) / 1000,
-            frame_size_px=(int(d["frame_size_px"][0]), int(d["frame_size_px"][1])),
-        )
-        truth = json.loads(bytes(d["truth"]).decode())
-    return series, truth
+#: Rendered walking: name -> render_clip options (beside GAIT_COMMON).
+GAIT_CLIPS: dict[str, dict[str, Any]] = {
+    "side_left_30fps": {"view": "side", "fps": 30.0},
+    "side_right_asym_24fps": {"view": "side", "facing": "right", "fps": 24.0, "asymmetry": 0.12},
+    "side_pan_30fps": {"view": "side", "fps": 30.0, "pan": True},
+    "back_30fps": {"view": "back", "fps": 30.0},
+}
+GAIT_COMMON: dict[str, Any] = {"movement": "gait", "duration_s": 6.0, "size_px": (960, 540)}
 
 
 def _frames(path: Path) -> list[np.ndarray]:
@@ -143,7 +143,7 @@ def _messy_clip(tmp: Path) -> tuple[Path, Any]:
     """Render the messy clip: wide shot, a close-up cut for the middle repetition, title frames."""
     import cv2
 
-    from assess.render import render_clip
+    from assess_render import render_clip
     from tests.conftest import write_clip
 
     cfg = {**MESSY_CONFIG, **_FAST, "size_px": (320, 240), "keypoints_in_json": False}
@@ -164,45 +164,125 @@ def _messy_clip(tmp: Path) -> tuple[Path, Any]:
     return path, wide
 
 
-def regenerate(names: list[str]) -> None:
-    from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
+def _extract(clip: Path, *, max_people: int | None = None) -> CachedLandmarks:
+    """The real pose model over a clip, as the landmark file ``assess landmarks`` writes."""
+    from assess.pipeline import extract_landmarks, tracking_dict
 
-    with tempfile.TemporaryDirectory() as td:
-        tmp = Path(td)
-        for name in names:
-            if name == MESSY:
-                clip, tr = _messy_clip(tmp)
-                config = {
-                    **MESSY_CONFIG,
-                    "edit": "close-up cut for the middle repetition, 1.5 s title frames",
-                }
-            else:
-                config = {"size_px": (320, 240), **_FAST, **CLIPS[name]}
-                clip = tmp / f"{name}.mp4"
-                tr = render_clip(out_path=clip, **config)
-            ex = extract_landmarks(clip, workers=1, max_people=1)
-            truth = {"config": json.loads(json.dumps(config)), **_truth_block(tr)}
-            save_golden(OUT / f"{name}.npz", ex.series, truth)
-            print(f"{name}: {ex.series.n_frames} frames, coverage {ex.series.coverage:.2f}", flush=True)
+    ex = extract_landmarks(clip, workers=1, max_people=max_people)
+    return CachedLandmarks(
+        series=ex.series,
+        video=ex.video.to_dict(),
+        video_sha256=ex.video_sha256,
+        model=ex.model.to_dict(),
+        tracking=tracking_dict(ex.tracking),
+    )
 
 
-def main() -> int:
+def _make_real(clip: Path) -> Callable[[Path], tuple[CachedLandmarks, None]]:
+    def make(tmp: Path) -> tuple[CachedLandmarks, None]:
+        return _extract(clip), None
+
+    return make
+
+
+def _make_spine(name: str) -> Callable[[Path], tuple[CachedLandmarks, dict[str, Any]]]:
+    def make(tmp: Path) -> tuple[CachedLandmarks, dict[str, Any]]:
+        import json
+
+        from assess_render import render_clip
+
+        if name == MESSY:
+            clip, tr = _messy_clip(tmp)
+            config = {**MESSY_CONFIG, "edit": "close-up cut for the middle repetition, 1.5 s title frames"}
+        else:
+            config = {"size_px": (320, 240), **_FAST, **CLIPS[name]}
+            clip = tmp / f"{name}.mp4"
+            tr = render_clip(out_path=clip, **config)
+        truth = {"config": json.loads(json.dumps(config)), **_truth_block(tr)}
+        return _extract(clip, max_people=1), truth
+
+    return make
+
+
+def _make_gait(name: str) -> Callable[[Path], tuple[CachedLandmarks, dict[str, Any]]]:
+    def make(tmp: Path) -> tuple[CachedLandmarks, dict[str, Any]]:
+        from assess_render import render_clip
+
+        options = {**GAIT_COMMON, **GAIT_CLIPS[name]}
+        clip = tmp / f"{name}.mp4"
+        truth = render_clip(out_path=clip, write_truth=False, **options)
+        block = {
+            "options": {k: v for k, v in options.items() if k != "size_px"},
+            "gait_events": [e.to_dict() for e in truth.gait_events],
+            "gait_summary": truth.gait_summary,
+        }
+        return _extract(clip), block
+
+    return make
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One golden file: its name, group, path and how to make it."""
+
+    name: str
+    group: str
+    path: Path
+    make: Callable[[Path], tuple[CachedLandmarks, dict[str, Any] | None]]
+    source: Path | None = None
+
+
+def entries() -> list[Entry]:
+    """Every golden file the tests read."""
+    found = [
+        Entry(
+            name=rel.removesuffix(".landmarks.npz"),
+            group="real",
+            path=GOLDEN / rel,
+            make=_make_real(clip),
+            source=clip,
+        )
+        for rel, clip in REAL.items()
+    ]
+    found += [
+        Entry(name=n, group="spine", path=OUT / f"{n}.npz", make=_make_spine(n)) for n in [*CLIPS, MESSY]
+    ]
+    found += [Entry(name=n, group="gait", path=GAIT_OUT / f"{n}.npz", make=_make_gait(n)) for n in GAIT_CLIPS]
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("names", nargs="*", help="clips to regenerate (default: all)")
-    ap.add_argument("--update-golden", action="store_true", help="render, run the model and overwrite")
-    args = ap.parse_args()
-    every = [*CLIPS, MESSY]
-    names = args.names or every
-    unknown = sorted(set(names) - set(every))
-    if unknown:
-        ap.error(f"unknown clip(s) {unknown}; choose from {every}")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="files or groups (real, spine, gait)")
+    ap.add_argument("--update-golden", action="store_true", help="run the model and (over)write the files")
+    args = ap.parse_args(argv)
+    every = entries()
+    chosen = every
+    if args.only:
+        known = {e.name for e in every} | {e.group for e in every}
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            ap.error(f"unknown name(s) {unknown}; choose from {sorted(known)}")
+        chosen = [e for e in every if e.name in args.only or e.group in args.only]
     if not args.update_golden:
-        for n in names:
-            print(f"{n}: {'present' if (OUT / f'{n}.npz').exists() else 'MISSING'}")
+        for e in chosen:
+            print(f"{e.group:5s} {e.name}: {'present' if e.path.exists() else 'MISSING'}")
         print("pass --update-golden to (re)generate")
         return 0
-    regenerate(names)
+    with tempfile.TemporaryDirectory() as td:
+        for e in chosen:
+            if e.source is not None and not e.source.exists():
+                print(f"skipping {e.name}: {e.source} not found", file=sys.stderr)
+                continue
+            tmp = Path(td) / e.name.replace("/", "_")
+            tmp.mkdir()
+            landmarks, truth = e.make(tmp)
+            save_golden(e.path, landmarks, truth)
+            print(
+                f"{e.path.relative_to(ROOT)}: {landmarks.series.n_frames} frames, "
+                f"coverage {landmarks.series.coverage:.2f}",
+                flush=True,
+            )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Run from the project root:  python tests/render/measure_gap.py [--out DIR] [--quick]
 It renders clips, runs MediaPipe PoseLandmarker (VIDEO mode, one pose) from
-models/pose_landmarker_full.task and prints a markdown table of truth vs measured.
+assess/models/pose_landmarker_full.task and prints a markdown table of truth vs measured.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from assess.render import RenderTruth, render_clip  # noqa: E402
+from assess_render import RenderTruth, render_clip  # noqa: E402
 
-MODEL = ROOT / "models" / "pose_landmarker_full.task"
+MODEL = ROOT / "assess" / "models" / "pose_landmarker_full.task"
 
 
 def run_model(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from assess.render import render_clip  # noqa: E402
+from assess_render import render_clip  # noqa: E402
 from tests.render.proportions import RATIO_NAMES, REAL_CLIPS, Ratios, clip_ratios  # noqa: E402
 
 FOOTAGE = ROOT.parent / "shared" / "footage"

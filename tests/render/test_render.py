@@ -10,13 +10,13 @@ import av
 import numpy as np
 import pytest
 
-from assess.render import RenderTruth, render_clip
-from assess.render.body import SIDES, Body, Pose, forward_kinematics
-from assess.render.camera import make_camera
-from assess.render.draw import Renderer
-from assess.render.motion import forward_bend, gait, keyframe_profile, rotation, side_bend
-from assess.render.truth import truth_angles, truth_series
-from assess.render.video import write_video
+from assess_render import RenderTruth, render_clip
+from assess_render.body import SIDES, Body, Pose, forward_kinematics
+from assess_render.camera import make_camera
+from assess_render.draw import Renderer
+from assess_render.motion import forward_bend, gait, keyframe_profile, rotation, side_bend
+from assess_render.truth import truth_angles, truth_series
+from assess_render.video import write_video
 
 BODY = Body.from_height(1.75)
 NEUTRAL = forward_kinematics(Pose(), BODY)
@@ -248,12 +248,12 @@ def test_portrait_phone_clip_and_mirroring(tmp_path: Path) -> None:
 
 
 def test_bundled_samples_match_the_renderer(tmp_path: Path) -> None:
-    from assess.render.samples import SAMPLES, default_dir
+    from assess_render.samples import SAMPLES, default_dir
 
     folder = default_dir()
     for name, options in SAMPLES.items():
         clip = folder / f"{name}.mp4"
-        assert clip.exists(), f"{clip} is missing: run 'python -m assess.render.samples'"
+        assert clip.exists(), f"{clip} is missing: run 'python -m assess_render.samples'"
         assert clip.stat().st_size < 400_000
         truth = RenderTruth.from_json(clip.with_name(clip.name + ".truth.json").read_text())
         assert truth.movement == options["movement"]

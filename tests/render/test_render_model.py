@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assess.render import RenderTruth, render_clip
+from assess.io.model import SHIPPED_PATH
+from assess_render import RenderTruth, render_clip
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH
 
 pytestmark = [
     pytest.mark.model,

@@ -11,16 +11,15 @@ angle, which shortens the legs in the picture (the rendered camera is level at h
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from assess.render import render_clip
+from assess.io.model import SHIPPED_PATH
+from assess_render import render_clip
 from tests.conftest import footage
 from tests.render.proportions import REAL_CLIPS, Ratios, clip_ratios
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH
 #: A rendered ratio may differ from the real one of the same view by at most this fraction.
 MAX_RELATIVE_ERROR = 0.15
 #: (space, ratio) held to MAX_RELATIVE_ERROR in both views.

@@ -19,7 +19,8 @@ from assess.landmarks import LandmarkSeries  # noqa: E402
 from assess.movements.base import AnalysisContext  # noqa: E402
 from assess.registry import REGISTRY  # noqa: E402
 from assess.results import MovementResult  # noqa: E402
-from tests.golden.regenerate import CLIPS, MESSY, OUT, load_golden  # noqa: E402
+from tests.golden.regenerate import CLIPS, MESSY, OUT  # noqa: E402
+from tests.golden.store import load_golden  # noqa: E402
 
 ALL_CLIPS = [*CLIPS, MESSY]
 ROM_NAME = {
@@ -56,7 +57,8 @@ def golden_path(name: str) -> Path:
 
 def analyse(name: str) -> tuple[MovementResult, dict[str, Any], LandmarkSeries]:
     """Run the clip's analyzer as the service does (un-mirroring a declared mirrored clip)."""
-    series, truth = load_golden(golden_path(name))
+    golden = load_golden(golden_path(name), with_truth=True)
+    series, truth = golden.series, golden.truth or {}
     context = AnalysisContext(height_cm=100.0 * truth["height_m"], mirrored=truth["mirrored"])
     if context.mirrored:
         series = series.flipped_horizontally()

@@ -3,7 +3,7 @@
 One man filmed by four calibrated, synchronised cameras (``../shared/footage/pose2sim_s00``):
 each camera's clip is one real single-camera case with a known view angle and known trunk
 angles. The landmarks come from golden files made with the real model
-(``tests/golden/make_golden.py``; a missing golden file fails); the reference is read from the
+(``tests/golden/regenerate.py --only real``; a missing golden file fails); the reference is read from the
 shared footage and the tests skip when it is absent. Run with ``-s`` for the tables quoted in
 the README.
 """
@@ -19,7 +19,6 @@ import pytest
 
 from assess.conditioning import Conditioning
 from assess.geometry import wrap_deg
-from assess.io.cache import load_landmarks
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import Rotation, SideBend
@@ -28,6 +27,7 @@ from assess.signal import gate_visibility, repair_left_right_swaps
 from assess.types import Side, View
 from assess.view import detect_view
 from tests.conftest import GOLDEN, footage
+from tests.golden.store import load_golden
 
 pytestmark = pytest.mark.footage
 CAMERAS = ("cam01", "cam02", "cam03", "cam04")
@@ -40,8 +40,7 @@ BOUNDARY_SLACK_DEG = 5.0
 
 def golden_series(trial: str, cam: str) -> LandmarkSeries:
     path = GOLDEN / "pose2sim" / f"{trial}_{cam}.landmarks.npz"
-    assert path.exists(), f"golden file {path} is missing: run tests/golden/make_golden.py"
-    return load_landmarks(path).series
+    return load_golden(path).series
 
 
 def reference(trial: str) -> dict[str, np.ndarray]:

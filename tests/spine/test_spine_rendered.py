@@ -7,12 +7,12 @@ tests/golden/regenerate.py); a missing file fails. One test renders and runs the
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from assess.io.model import SHIPPED_PATH
 from assess.movements.base import AnalysisContext
 from assess.movements.spine.rotation import (
     MEASURED_PELVIS_RMSE_DEG,
@@ -24,7 +24,7 @@ from assess.results import MovementResult
 from assess.types import View
 from tests.spine.rendered import ALL_CLIPS, ROM_NAME, RepComparison, analyse, compare, golden_path
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH
 ANGLE_TOLERANCE_DEG = 5.0
 #: Secondary figures: largest error allowed against rendered truth (unit of the figure).
 SECONDARY_TOLERANCE = {
@@ -102,9 +102,10 @@ def test_camera_roll_of_10_deg_changes_no_rom_by_2_deg(
 
 
 def test_mirrored_clip_gives_true_sides_only_when_declared() -> None:
-    from tests.golden.regenerate import load_golden
+    from tests.golden.store import load_golden
 
-    series, truth = load_golden(golden_path("sb_mirrored"))
+    golden = load_golden(golden_path("sb_mirrored"), with_truth=True)
+    series, truth = golden.series, golden.truth or {}
     undeclared = REGISTRY["side_bend"]().analyze(series, AnalysisContext(height_cm=175.0))
     declared, _, _ = analyse("sb_mirrored")
     true_sides = [r["side"] for r in truth["repetitions"]]
@@ -153,7 +154,7 @@ def test_messy_clip_is_cut_into_shots_and_loses_nothing(
 def test_live_render_model_analysis(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Smoke-free end to end: render a clip now, run the real model, check against its truth."""
     from assess.pipeline import extract_landmarks
-    from assess.render import render_clip
+    from assess_render import render_clip
 
     clip = tmp_path_factory.mktemp("live") / "side_bend.mp4"
     truth = render_clip(
@@ -174,9 +175,10 @@ def test_a_clip_that_is_bent_throughout_is_measured_from_the_vertical() -> None:
     """No upright stance at all (the clip holds only the middle of an 85 deg bend): the trunk's
     inclination from the image vertical, with the level-camera warning, not an empty report."""
     from assess.movements.spine import ForwardBend
-    from tests.golden.regenerate import load_golden
+    from tests.golden.store import load_golden
 
-    series, truth = load_golden(golden_path("fb_side_left"))
+    golden = load_golden(golden_path("fb_side_left"), with_truth=True)
+    series, truth = golden.series, golden.truth or {}
     rep = truth["repetitions"][2]
     assert rep["peak_value"] == 85.0
     # 0.7 s into the 1.2 s ramp (about 53 deg) to 0.5 s into the way back (about 54 deg).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.render.body import Body, Pose
+from assess_render.body import Body, Pose
 
 FloatArray = NDArray[np.float64]
 
@@ -34,7 +34,7 @@ class Repetition:
     peak_value : float
         True angle at the peak in degrees, magnitude (always >= 0 for sided movements).
     measure : str
-        Which truth series the peak belongs to (a :data:`~assess.render.truth.TRUTH_NAMES` name).
+        Which truth series the peak belongs to (a :data:`~assess_render.truth.TRUTH_NAMES` name).
     """
 
     side: str | None
@@ -558,7 +558,7 @@ def gait(
     duration_s, fps : float
         Clip length and frame rate.
     heading_deg : float
-        Walking direction (yaw in the world, see :mod:`assess.render.body`).
+        Walking direction (yaw in the world, see :mod:`assess_render.body`).
     start_m : (float, float)
         Pelvis floor position (x, z) at time 0.
     stance_fraction : float
@@ -579,7 +579,7 @@ def gait(
         ``cadence_steps_per_min``, ``speed_m_s``, ``stride_time_s``, ``step_time_left_s``,
         ``step_time_right_s``, ``step_length_left_m``, ``step_length_right_m``, ``stance_fraction``.
     """
-    from assess.render.body import forward_kinematics, yaw_matrix
+    from assess_render.body import forward_kinematics, yaw_matrix
 
     body = body or Body.from_height()
     if not 0.0 <= abs(asymmetry) < 0.5:

@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.render.body import SIDES, Body, Skeleton, Vec
-from assess.render.camera import Camera
+from assess_render.body import SIDES, Body, Skeleton, Vec
+from assess_render.camera import Camera
 
 RGB = tuple[int, int, int]
 #: Heights above the hip centre (m, for a 1.75 m figure) over which the torso's cross-sections

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.render.body import Vec, yaw_matrix
+from assess_render.body import Vec, yaw_matrix
 
 ViewName = Literal["side", "front", "back"]
 FacingName = Literal["left", "right", "camera", "away"]

@@ -20,10 +20,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.render.body import Body, Pose, Skeleton, forward_kinematics
-from assess.render.camera import Camera, FacingName, ViewName, look_at, make_camera
-from assess.render.draw import Renderer, Style
-from assess.render.motion import (
+from assess_render.body import Body, Pose, Skeleton, forward_kinematics
+from assess_render.camera import Camera, FacingName, ViewName, look_at, make_camera
+from assess_render.draw import Renderer, Style
+from assess_render.motion import (
     GaitEvent,
     MotionScript,
     Repetition,
@@ -34,8 +34,8 @@ from assess.render.motion import (
     side_bend,
     standing,
 )
-from assess.render.truth import TRUTH_NAMES, truth_series
-from assess.render.video import write_video
+from assess_render.truth import TRUTH_NAMES, truth_series
+from assess_render.video import write_video
 
 __all__ = [
     "BLAZEPOSE_JOINTS",
@@ -51,7 +51,7 @@ __all__ = [
     "render_frames",
 ]
 
-#: Movement name -> script function (see :mod:`assess.render.motion` for each one's options).
+#: Movement name -> script function (see :mod:`assess_render.motion` for each one's options).
 MOVEMENTS = {
     "standing": standing,
     "forward_bend": forward_bend,
@@ -131,7 +131,7 @@ class RenderTruth:
     time_s : ndarray
         (n,) presentation time of each frame.
     angles : dict[str, ndarray]
-        Truth series (names in :data:`assess.render.truth.TRUTH_NAMES`), (n,) each.
+        Truth series (names in :data:`assess_render.truth.TRUTH_NAMES`), (n,) each.
     repetitions : tuple of Repetition
         True repetitions.
     gait_events : tuple of GaitEvent

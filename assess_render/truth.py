@@ -3,7 +3,7 @@
 The definitions match what the analysis measures from landmarks, so a rendered clip
 tests the whole chain. All angles are in degrees, distances in centimetres, measured in
 the subject's own frame: forward = the heading of the feet, up = +Y, right = the
-patient's right (see :mod:`assess.render.body`).
+patient's right (see :mod:`assess_render.body`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.render.body import SIDES, Skeleton, Vec, yaw_matrix
+from assess_render.body import SIDES, Skeleton, Vec, yaw_matrix
 
 #: Names of the per-frame truth series (all deg unless they end in ``_cm``).
 TRUTH_NAMES = (

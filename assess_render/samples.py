@@ -1,6 +1,6 @@
 """Regenerate the bundled sample clips in ``sample_videos/`` (deterministic).
 
-Run ``python -m assess.render.samples [OUT_DIR]``. Each clip gets its ``.truth.json``.
+Run ``python -m assess_render.samples [OUT_DIR]``. Each clip gets its ``.truth.json``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assess.render import render_clip
+from assess_render import render_clip
 
 #: name -> render_clip options. Small (640x480 or less), 4-12 s, fixed seeds.
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -23,8 +23,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
 
 
 def default_dir() -> Path:
-    """``sample_videos/`` at the project root (beside the ``assess`` package)."""
-    return Path(__file__).resolve().parents[2] / "sample_videos"
+    """``sample_videos/`` at the project root (beside this package)."""
+    return Path(__file__).resolve().parents[1] / "sample_videos"
 
 
 def write_samples(out_dir: Path | None = None) -> list[Path]:
