@@ -5,6 +5,7 @@ Bad input ends with one line on stderr (what is wrong, what to do) and exit code
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -110,6 +111,82 @@ def analyze(
 
     print_assessment(assessment)
     typer.echo(f"report: {report_path}")
+
+
+def _parse_clip(spec: str) -> tuple[Path, str]:
+    from assess.service import known_movements
+
+    path, sep, movement = spec.rpartition(":")
+    if not sep or not path:
+        raise InputError(f"{spec!r} must be CLIP:MOVEMENT, e.g. bend.mp4:forward_bend")
+    if movement not in known_movements():
+        choices = ", ".join(known_movements())
+        raise InputError(f"unknown movement {movement!r} in {spec!r}; choose one of: {choices}")
+    return Path(path), movement
+
+
+def _parse_pain(items: list[str]) -> dict[str, int]:
+    pain: dict[str, int] = {}
+    for item in items:
+        movement, sep, value = item.partition("=")
+        try:
+            score = int(value)
+        except ValueError:
+            score = -1
+        if not sep or not 0 <= score <= 10:
+            raise InputError(f"--pain {item!r} must be MOVEMENT=N with N a whole number from 0 to 10")
+        pain[movement] = score
+    return pain
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--visit-date {value!r} must be a date as YYYY-MM-DD") from exc
+
+
+@app.command()
+def session(
+    clips: Annotated[list[str], typer.Argument(help="CLIP:MOVEMENT pairs, e.g. bend.mp4:forward_bend.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PDF, CSV, FHIR and reports.")],
+    patient_id: Annotated[str, typer.Option(help="Pseudonymous patient id (no names).")],
+    name: Annotated[str | None, typer.Option(help="Patient's name, printed on the PDF only.")] = None,
+    birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
+    height_cm: Annotated[float | None, typer.Option(help="Patient's height, for figures in cm.")] = None,
+    visit_date: Annotated[str | None, typer.Option(help="Visit date YYYY-MM-DD (default today).")] = None,
+    therapist: Annotated[str | None, typer.Option(help="Therapist's name.")] = None,
+    pain: Annotated[list[str] | None, typer.Option(help="MOVEMENT=N, pain 0-10 during it (repeat).")] = None,
+    notes: Annotated[str | None, typer.Option(help="Notes for the visit.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+) -> None:
+    """Analyse a visit's clips and write OUT/session.pdf, session.csv, session.fhir.json and reports."""
+    from assess.reporting.session_outputs import write_session
+    from assess.reporting.terminal import print_assessment
+    from assess.service import assess_session
+    from assess.session import Patient, Visit
+
+    pairs = [_parse_clip(c) for c in clips]
+    try:
+        patient = Patient(patient_id=patient_id, name=name, birth_year=birth_year, height_cm=height_cm)
+        visit = Visit(date=_parse_date(visit_date), therapist=therapist, notes=notes)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; give a folder for the session")
+    with _progress("session: pose") as update:
+        result = assess_session(
+            pairs, patient=patient, visit=visit, pain_0_10=_parse_pain(pain or []), out_dir=out,
+            model_path=model, workers=workers, progress=update,
+        )  # fmt: skip
+    files = write_session(result, out)
+    for a in result.assessments:
+        print_assessment(a)
+    for path in (files.pdf, files.csv, files.fhir, *files.reports):
+        typer.echo(str(path))
 
 
 @app.command()

@@ -229,11 +229,12 @@ def _cameras(
     mirrored: bool,
     distance_m: float | None,
     pan: bool,
+    turn_deg: float = 0.0,
 ) -> list[Camera]:
     if script.movement != "gait":
         cam = make_camera(
             view=view, facing=facing, size_px=size_px, roll_deg=roll_deg, mirrored=mirrored,
-            heading_deg=script.heading_deg, distance_m=distance_m or 3.6,
+            heading_deg=script.heading_deg, distance_m=distance_m or 3.6, turn_deg=turn_deg,
         )  # fmt: skip
         return [cam] * len(skeletons)
     pelvis = np.array([s["hip_centre"] for s in skeletons])
@@ -301,6 +302,7 @@ def render_clip(
     height_m: float = 1.75,
     style: Style | None = None,
     camera_distance_m: float | None = None,
+    camera_turn_deg: float = 0.0,
     pan: bool = False,
     portrait_rotation_tag: bool = False,
     frame_time_jitter_s: float = 0.0,
@@ -339,6 +341,10 @@ def render_clip(
         Colours.
     camera_distance_m : float or None
         Camera distance (default 3.6 m, gait side 4.2 m).
+    camera_turn_deg : float
+        Clinical movements: the camera moved this far round the subject from ``view``, + toward
+        the subject's right (an oblique camera; from the left side view +45 is 45 deg toward
+        the front).
     pan : bool
         Gait side view: the camera turns to follow the walker (wider focal length).
     portrait_rotation_tag : bool
@@ -376,7 +382,7 @@ def render_clip(
             angles[name] = np.full(len(skeletons), math.nan)
     cams = _cameras(
         script, skeletons, view=view, facing=facing, size_px=size_px, roll_deg=roll_deg, mirrored=mirrored,
-        distance_m=camera_distance_m, pan=pan,
+        distance_m=camera_distance_m, pan=pan, turn_deg=camera_turn_deg,
     )  # fmt: skip
     renderer = Renderer(body=body, style=style or Style())
     time_s = script.time_s.copy()

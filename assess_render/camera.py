@@ -120,6 +120,7 @@ def make_camera(
     focal_px: float | None = None,
     fit_height_m: float = 2.2,
     fit_width_m: float = 2.0,
+    turn_deg: float = 0.0,
 ) -> Camera:
     """A camera standing ``distance_m`` from the subject for a clinical view.
 
@@ -147,6 +148,9 @@ def make_camera(
         Focal length; None fits ``fit_height_m`` x ``fit_width_m`` at the target distance.
     fit_height_m, fit_width_m : float
         Scene extent to fit in the frame when ``focal_px`` is None.
+    turn_deg : float
+        Move the camera this far round the subject from ``view``, + toward the subject's right
+        (from the left side view, +45 puts it 45 deg toward the front: an oblique camera).
     """
     if view not in ("side", "front", "back"):
         raise ValueError(f"view must be 'side', 'front' or 'back', got {view!r}")
@@ -162,6 +166,7 @@ def make_camera(
         if facing not in (None, "left", "right"):
             raise ValueError(f"a side view faces 'left' or 'right', got {facing!r}")
         offset = -right if facing in (None, "left") else right
+    offset = yaw_matrix(turn_deg) @ offset if turn_deg else offset
     target = np.asarray(target_m, dtype=float)
     pos = target + offset * distance_m
     pos[1] = height_m
