@@ -17,7 +17,9 @@ from assess.movements import REGISTRY, AnalysisContext, MovementResult
 from assess.pipeline import (
     Extraction,
     ProgressFn,
+    analysis_rate_hz,
     extract_landmarks,
+    frame_step_for,
     sha256_of,
     tracking_dict,
     tracking_from_dict,
@@ -40,11 +42,16 @@ def _cached(extraction: Extraction) -> CachedLandmarks:
         video_sha256=extraction.video_sha256,
         model=extraction.model.to_dict(),
         tracking=tracking_dict(extraction.tracking),
+        frame_step=extraction.frame_step,
     )
 
 
 def _from_cache(
-    video: Path, cache: Path, model_path: Path | None, point_px: tuple[float, float] | None
+    video: Path,
+    cache: Path,
+    model_path: Path | None,
+    point_px: tuple[float, float] | None,
+    target_rate_hz: float | None = None,
 ) -> Extraction | None:
     """The cached extraction when it was made from this very clip, model and subject choice."""
     if not cache.is_file():
@@ -60,8 +67,12 @@ def _from_cache(
     wanted = None if point_px is None else [float(point_px[0]), float(point_px[1])]
     if t.get("point_px") != wanted:
         return None
+    info = probe(video)
+    if not cached.serves(frame_step=frame_step_for(info.fps, target_rate_hz)):
+        return None  # a sparse series never stands in for an analysis that needs more frames
     tracking = tracking_from_dict(dict(t), point_px=point_px)
-    info = replace(probe(video), n_frames=cached.series.n_frames)
+    if cached.frame_step == 1:
+        info = replace(info, n_frames=cached.series.n_frames)
     return Extraction(
         series=cached.series,
         video=info,
@@ -69,6 +80,7 @@ def _from_cache(
         model=model,
         tracking=tracking,
         warnings=tracking.warnings,
+        frame_step=cached.frame_step,
     )
 
 
@@ -101,11 +113,17 @@ def analyze_clip(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file; give a folder for the report")
     cache = out_dir / LANDMARKS_FILE
-    extraction = _from_cache(video, cache, model_path, point_px)
+    rate_hz = analysis_rate_hz(movement)
+    extraction = _from_cache(video, cache, model_path, point_px, rate_hz)
     reused = extraction is not None
     if extraction is None:
         extraction = extract_landmarks(
-            video, model_path=model_path, point_px=point_px, workers=workers, progress=progress
+            video,
+            model_path=model_path,
+            point_px=point_px,
+            workers=workers,
+            target_rate_hz=rate_hz,
+            progress=progress,
         )
     context = AnalysisContext(height_cm=height_cm, mirrored=mirrored)
     result = run_analysis(extraction, movement, context)
