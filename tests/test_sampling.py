@@ -28,6 +28,8 @@ FOOTAGE = REPO.parent / "shared" / "footage"
 MODEL = REPO / "models" / "pose_landmarker_full.task"
 #: README: forward bend trunk_flexion_rom against the rendered truth, worst 2.8 deg.
 FORWARD_BEND_WORST_DEG = 2.8
+#: README: the 3-D reference of the balancing trial, his bend to the left.
+BALANCING_LEFT_BEND_DEG = 44.3
 
 
 @pytest.mark.parametrize(("fps", "step"), [(60.0, 5), (59.7, 4), (30.0, 2), (25.0, 2), (24.0, 2), (12.0, 1)])
@@ -154,8 +156,9 @@ def test_sparse_forward_bend_stays_within_its_documented_error() -> None:
 @pytest.mark.footage
 @pytest.mark.skipif(not FOOTAGE.is_dir(), reason=f"real footage not found at {FOOTAGE}")
 def test_sparse_side_bend_of_a_real_clip_matches_every_frame() -> None:
-    """The real man bending 44.3 deg to his left (cam02, 60 fps): every 5th frame reads what
-    every frame reads, within a degree (the camera's documented error is +0.7)."""
+    """The real man bending 44.3 deg to his left (cam02, 60 fps, 1.65 s): every 5th frame reads
+    within 1.5 deg of every frame (the peak sample may sit two frames off the peak), and stays
+    within a degree of the 3-D reference (every frame: +0.7, as documented)."""
     from assess.pipeline import extract_landmarks
 
     clip = FOOTAGE / "pose2sim_s00" / "S00_P00_T01_BalancingTrial" / "cam02.mp4"
@@ -165,7 +168,8 @@ def test_sparse_side_bend_of_a_real_clip_matches_every_frame() -> None:
         result = REGISTRY["side_bend"]().analyze(series, AnalysisContext())
         values.append(result.measurement("lateral_flexion_rom", side="left").value)
     print("lateral flexion left, every frame / sparse:", values)
-    assert abs(values[0] - values[1]) <= 1.0
+    assert abs(values[0] - values[1]) <= 1.5
+    assert abs(values[1] - BALANCING_LEFT_BEND_DEG) <= 1.0
 
 
 @pytest.mark.model
