@@ -112,21 +112,29 @@ def decode_fps(clip: Path) -> float:
 
 
 def pose_fps(clip: Path) -> float:
-    """One landmarker, one pose, over frames spread across the clip, already decoded."""
+    """One landmarker, one pose, over runs of 10 consecutive frames spread over the clip."""
     from assess.io.pose import PoseEstimator
 
-    info = probe(clip)
-    frames = list(iter_frames(clip, max_side_px=ANALYSIS_MAX_SIDE_PX))
-    step = max(1, len(frames) // POSE_SAMPLE_FRAMES)
-    # consecutive runs of 10 frames spread over the clip, so the model tracks as in a video
-    picked = [f for i, f in enumerate(frames) if (i // 10) % step == 0][:POSE_SAMPLE_FRAMES]
-    del frames, info
+    n = probe(clip).n_frames
+    every = max(1, n // POSE_SAMPLE_FRAMES)
+    frames = iter_frames(clip, max_side_px=ANALYSIS_MAX_SIDE_PX)
+    picked = [f for i, f in enumerate(frames) if (i // 10) % every == 0][:POSE_SAMPLE_FRAMES]
     with PoseEstimator(resolve_model(), max_people=1) as est:
         est.detect(picked[0])
         t0 = time.perf_counter()
         for f in picked[1:]:
             est.detect(f)
         return (len(picked) - 1) / (time.perf_counter() - t0)
+
+
+def ceilings_of(clip: Path) -> tuple[float, float]:
+    """Decode and pose-only rates, measured in a child process (so this one stays small: a
+    child's peak memory counts the memory of the process it was started from)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--ceilings", str(clip)], check=True, capture_output=True, text=True
+    )
+    dec, pose = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(dec), float(pose)
 
 
 def run_command(clip: Path, movement: str, out: Path) -> tuple[float, float]:
@@ -188,7 +196,11 @@ def main() -> int:
     parser.add_argument("cases", nargs="*", help="CLIP:MOVEMENT pairs instead of the default list")
     parser.add_argument("--footage", type=Path, default=REPO.parent / "shared" / "footage")
     parser.add_argument("--runs", type=int, default=3, help="runs of the whole command per case")
+    parser.add_argument("--ceilings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.ceilings:
+        print(json.dumps([decode_fps(args.ceilings), pose_fps(args.ceilings)]))
+        return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -201,7 +213,7 @@ def main() -> int:
         for name, clip, movement in cases:
             info = probe(clip)
             if clip not in ceilings:
-                ceilings[clip] = (decode_fps(clip), pose_fps(clip))
+                ceilings[clip] = ceilings_of(clip)
             dec, pose = ceilings[clip]
             walls, peaks = [], []
             for run in range(args.runs):
