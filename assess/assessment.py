@@ -46,6 +46,8 @@ class Assessment:
         The landmarks came from an earlier run's cache.
     extraction_warnings : tuple of str
         Warnings raised while reading the clip (people in view, frames not decoded).
+    frame_step : int
+        The pose model saw every ``frame_step``-th frame (spine movements need about 12 a second).
     """
 
     result: MovementResult
@@ -57,6 +59,7 @@ class Assessment:
     series: LandmarkSeries
     landmarks_reused: bool = False
     extraction_warnings: tuple[str, ...] = ()
+    frame_step: int = 1
 
     @classmethod
     def of(
@@ -79,6 +82,7 @@ class Assessment:
             series=extraction.series,
             landmarks_reused=reused,
             extraction_warnings=extraction.warnings,
+            frame_step=extraction.frame_step,
         )
 
     @property

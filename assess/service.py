@@ -20,7 +20,9 @@ from assess.movements.base import AnalysisContext
 from assess.pipeline import (
     Extraction,
     ProgressFn,
+    analysis_rate_hz,
     extract_landmarks,
+    frame_step_for,
     sha256_of,
     tracking_dict,
     tracking_from_dict,
@@ -46,11 +48,16 @@ def _cached(extraction: Extraction) -> CachedLandmarks:
         video_sha256=extraction.video_sha256,
         model=extraction.model.to_dict(),
         tracking=tracking_dict(extraction.tracking),
+        frame_step=extraction.frame_step,
     )
 
 
 def _from_cache(
-    video: Path, cache: Path, model_path: Path | None, point_px: tuple[float, float] | None
+    video: Path,
+    cache: Path,
+    model_path: Path | None,
+    point_px: tuple[float, float] | None,
+    target_rate_hz: float | None = None,
 ) -> Extraction | None:
     """The cached extraction when it was made from this very clip, model and subject choice."""
     if not cache.is_file():
@@ -66,8 +73,12 @@ def _from_cache(
     wanted = None if point_px is None else [float(point_px[0]), float(point_px[1])]
     if t.get("point_px") != wanted:
         return None
+    info = probe(video)
+    if not cached.serves(frame_step=frame_step_for(info.fps, target_rate_hz)):
+        return None  # a sparse series never stands in for an analysis that needs more frames
     tracking = tracking_from_dict(dict(t), point_px=point_px)
-    info = replace(probe(video), n_frames=cached.series.n_frames)
+    if cached.frame_step == 1:
+        info = replace(info, n_frames=cached.series.n_frames)
     return Extraction(
         series=cached.series,
         video=info,
@@ -75,6 +86,7 @@ def _from_cache(
         model=model,
         tracking=tracking,
         warnings=tracking.warnings,
+        frame_step=cached.frame_step,
     )
 
 
@@ -105,12 +117,16 @@ def assess_clip(
     """
     if movement not in REGISTRY:
         raise InputError(f"unknown movement {movement!r}; choose one of: {', '.join(known_movements())}")
-    extraction = _from_cache(video, landmarks_cache, model_path, point_px) if landmarks_cache else None
+    rate_hz = analysis_rate_hz(movement)
+    extraction = (
+        _from_cache(video, landmarks_cache, model_path, point_px, rate_hz) if landmarks_cache else None
+    )
     reused = extraction is not None
     if extraction is None:
         extraction = extract_landmarks(
-            video, model_path=model_path, point_px=point_px, workers=workers, progress=progress
-        )
+            video, model_path=model_path, point_px=point_px, workers=workers, target_rate_hz=rate_hz,
+            progress=progress,
+        )  # fmt: skip
     context = AnalysisContext(height_cm=height_cm, mirrored=mirrored)
     result = run_analysis(extraction, movement, context)
     return Assessment.of(extraction, result, context=context, reused=reused)
@@ -160,6 +176,7 @@ def cached_landmarks(assessment: Assessment, /) -> CachedLandmarks:
         video_sha256=assessment.video_sha256,
         model=assessment.model.to_dict(),
         tracking=tracking_dict(assessment.tracking),
+        frame_step=assessment.frame_step,
     )
 
 

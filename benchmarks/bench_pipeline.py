@@ -1,17 +1,31 @@
-"""Speed and memory of the pose stage on a 1080p clip: prints figures, asserts nothing.
+"""Speed and memory of ``assess analyze`` on real and rendered clips: prints a table, asserts nothing.
 
-    python benchmarks/bench_pipeline.py [--seconds 60] [--source CLIP] [--clip EXISTING_1080P]
+    python benchmarks/bench_pipeline.py [--footage ../shared/footage] [--runs 3] [CLIP:MOVEMENT ...]
 
-Without ``--clip`` it makes a 1080p 30 fps clip of ``--seconds`` by scaling and looping a
-bundled sample (the project's own rendered clip). It prints frames per second of decoding alone,
-of pose inference alone (one landmarker, frames already decoded), and end to end (the pipeline
-with every core), the ratio to real time, and the peak memory of the run.
+Without arguments it benchmarks a default list, made in a temporary folder (never in the repo):
+
+- ``walk_1080p60``: the real 1920x1080 59.7 fps side-view walk of the shared footage, looped
+  to 14 s and followed by 2 s of frames with nobody in them (16 s);
+- ``two_people``: the real 1768x994 30 fps clip with a walker and a man on a box, played forward and
+  backward to 16 s;
+- ``portrait``: a real 1080x1920 60 fps clip of the multi-view footage (1.65 s), as it is;
+- ``rendered``: the project's rendered forward bend scaled to 1920x1080 30 fps, played forward and
+  backward to 16 s.
+
+For each clip and movement it prints: decoding alone, the pose model alone (one landmarker,
+``num_poses=1``, frames already decoded: the one-model ceiling), the whole command
+``assess analyze CLIP --movement M`` run as a new process (start-up included; median of
+``--runs``), its ratio to real time and to the one-model ceiling, the start-up (command start to
+the first frame through the model) and the peak memory of the largest process.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,26 +33,43 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assess.io.model import resolve_model  # noqa: E402
 from assess.io.video import iter_frames, probe  # noqa: E402
-from assess.pipeline import ANALYSIS_MAX_SIDE_PX, extract_landmarks  # noqa: E402
+from assess.pipeline import ANALYSIS_MAX_SIDE_PX  # noqa: E402
+
+POSE_SAMPLE_FRAMES = 120
+
+# Run in a child process: times one analysis from the parent's launch time to the first frame
+# through the model (the progress callback), and to the end.
+_STARTUP_PROBE = """
+import json, sys, time
+from pathlib import Path
+launched = float(sys.argv[1])
+import assess.cli  # the command's own imports
+from assess.service import analyze_clip
+first = []
+def tick(done, total):
+    if not first:
+        first.append(time.time())
+analyze_clip(Path(sys.argv[2]), movement=sys.argv[3], out_dir=Path(sys.argv[4]), progress=tick)
+print(json.dumps({"startup_s": first[0] - launched if first else None}))
+"""
 
 
-def make_clip(source: Path, out: Path, *, seconds: float, fps: int = 30, size: tuple[int, int] = (1920, 1080)) -> Path:
-    frames = [f.rgb for f in iter_frames(source)]
+def _encode(out: Path, frames: list[np.ndarray], *, rate: Fraction, size: tuple[int, int]) -> Path:
     with av.open(str(out), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
+        stream = container.add_stream("libx264", rate=rate)
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
         stream.options = {"preset": "veryfast", "crf": "23"}
-        stream.time_base = Fraction(1, fps)
-        n = int(seconds * fps)
-        for i in range(n):
-            rgb = frames[i % len(frames)]
-            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(width=size[0], height=size[1])
+        for i, rgb in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            if (frame.width, frame.height) != size:
+                frame = frame.reformat(width=size[0], height=size[1])
             frame.pts = i
             for packet in stream.encode(frame):
                 container.mux(packet)
@@ -47,50 +78,181 @@ def make_clip(source: Path, out: Path, *, seconds: float, fps: int = 30, size: t
     return out
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return me, kids
+def make_looped(
+    source: Path,
+    out: Path,
+    *,
+    seconds: float,
+    empty_s: float = 0.0,
+    rate: Fraction | None = None,
+    size: tuple[int, int] | None = None,
+) -> Path:
+    """Play ``source`` forward and backward to ``seconds``, then ``empty_s`` of dark frames (nobody).
+
+    Forward-backward (a walker turns round) rather than a plain loop: a loop makes the person
+    jump across the picture at every join, which is a camera cut, not what is timed here.
+    """
+    with av.open(str(source)) as container:
+        stream = container.streams.video[0]
+        rate = rate or stream.average_rate or Fraction(30)
+    frames = [f.rgb for f in iter_frames(source)]
+    size = size or (frames[0].shape[1], frames[0].shape[0])
+    n = round(seconds * rate)
+    period = 2 * len(frames) - 2
+    clip = [frames[min(i % period, period - i % period)] for i in range(n)]
+    dark = np.full((size[1], size[0], 3), 24, dtype=np.uint8)
+    clip += [dark] * round(empty_s * rate)
+    return _encode(out, clip, rate=rate, size=size)
+
+
+def decode_fps(clip: Path) -> float:
+    t0 = time.perf_counter()
+    n = sum(1 for _ in iter_frames(clip, max_side_px=ANALYSIS_MAX_SIDE_PX))
+    return n / (time.perf_counter() - t0)
+
+
+def pose_fps(clip: Path) -> float:
+    """One landmarker, one pose, over runs of 10 consecutive frames spread over the clip."""
+    from assess.io.pose import PoseEstimator
+
+    n = probe(clip).n_frames
+    every = max(1, n // POSE_SAMPLE_FRAMES)
+    frames = iter_frames(clip, max_side_px=ANALYSIS_MAX_SIDE_PX)
+    picked = [f for i, f in enumerate(frames) if (i // 10) % every == 0][:POSE_SAMPLE_FRAMES]
+    with PoseEstimator(resolve_model(), max_people=1) as est:
+        est.detect(picked[0])
+        t0 = time.perf_counter()
+        for f in picked[1:]:
+            est.detect(f)
+        return (len(picked) - 1) / (time.perf_counter() - t0)
+
+
+def ceilings_of(clip: Path) -> tuple[float, float]:
+    """Decode and pose-only rates, measured in a child process (so this one stays small: a
+    child's peak memory counts the memory of the process it was started from)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--ceilings", str(clip)], check=True, capture_output=True, text=True
+    )
+    dec, pose = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(dec), float(pose)
+
+
+def run_command(clip: Path, movement: str, out: Path) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB, largest process) of one ``assess analyze`` run."""
+    exe = Path(sys.executable).with_name("assess")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(exe), "analyze", str(clip), "--movement", movement, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"assess analyze {clip} --movement {movement} exited with {proc.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def startup_s(clip: Path, movement: str, out: Path) -> float:
+    launched = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", _STARTUP_PROBE, str(launched), str(clip), movement, str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["startup_s"])
+
+
+def default_cases(footage: Path, tmp: Path) -> list[tuple[str, Path, str]]:
+    cases: list[tuple[str, Path, str]] = []
+    walk = footage / "walk_side_outdoor_60fps.mp4"
+    if walk.is_file():
+        long_walk = make_looped(walk, tmp / "walk_1080p60.mp4", seconds=14.0, empty_s=2.0)
+        cases += [("walk_1080p60", long_walk, "gait"), ("walk_1080p60", long_walk, "forward_bend")]
+    two = footage / "sports2d_demo.mp4"
+    if two.is_file():
+        long_two = make_looped(two, tmp / "two_people.mp4", seconds=16.0)
+        cases += [("two_people", long_two, "gait"), ("two_people", long_two, "side_bend")]
+    portrait = footage / "pose2sim_s00" / "S00_P00_T01_BalancingTrial" / "cam02.mp4"
+    if portrait.is_file():
+        cases.append(("portrait", portrait, "side_bend"))
+    rendered = make_looped(
+        REPO / "sample_videos" / "forward_bend_side.mp4",
+        tmp / "rendered.mp4",
+        seconds=16.0,
+        rate=Fraction(30),
+        size=(1920, 1080),
+    )
+    cases.append(("rendered", rendered, "forward_bend"))
+    return cases
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--source", type=Path, default=REPO / "sample_videos" / "posture_side.mp4")
-    parser.add_argument("--clip", type=Path, default=None, help="use this clip as it is")
-    parser.add_argument("--workers", type=int, default=None)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("cases", nargs="*", help="CLIP:MOVEMENT pairs instead of the default list")
+    parser.add_argument("--footage", type=Path, default=REPO.parent / "shared" / "footage")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the whole command per case")
+    parser.add_argument("--ceilings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        clip = args.clip or make_clip(args.source, Path(tmp) / "bench_1080p.mp4", seconds=args.seconds)
-        info = probe(clip)
-        print(f"clip: {info.width_px}x{info.height_px}, {info.fps:.1f} fps, {info.n_frames} frames, {info.duration_s:.1f} s")
-
-        t0 = time.perf_counter()
-        n = sum(1 for _ in iter_frames(clip))
-        decode_fps = n / (time.perf_counter() - t0)
-        print(f"decode only:          {decode_fps:7.1f} frames/s")
-
-        from assess.io.pose import PoseEstimator
-
-        sample = [f for _, f in zip(range(60), iter_frames(clip, max_side_px=ANALYSIS_MAX_SIDE_PX), strict=False)]
-        with PoseEstimator(resolve_model(), max_people=1) as est:
-            est.detect(sample[0])
-            t0 = time.perf_counter()
-            for f in sample[1:]:
-                est.detect(f)
-            pose_fps = (len(sample) - 1) / (time.perf_counter() - t0)
-        del sample
-        print(f"pose only (1 model):  {pose_fps:7.1f} frames/s  (frames already decoded)")
-
-        t0 = time.perf_counter()
-        ex = extract_landmarks(clip, workers=args.workers)
-        wall = time.perf_counter() - t0
-        e2e_fps = ex.series.n_frames / wall
-        me, kids = peak_rss_mb()
-        print(f"end to end:           {e2e_fps:7.1f} frames/s  ({wall:.1f} s wall, coverage {ex.series.coverage:.2f})")
-        print(f"ratio to real time:   {info.duration_s / wall:7.2f} x")
-        print(f"peak memory:          {me:7.0f} MB main process, {kids:.0f} MB largest worker")
-        print(f"landmark series:      {ex.series.image_px.nbytes / 1e6 * 3:7.1f} MB for {ex.series.n_frames} frames")
+    if args.ceilings:
+        print(json.dumps([decode_fps(args.ceilings), pose_fps(args.ceilings)]))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if args.cases:
+            pairs = [c.rsplit(":", 1) for c in args.cases]
+            cases = [(Path(c).stem, Path(c), m) for c, m in pairs]
+        else:
+            cases = default_cases(args.footage, tmp)
+        ceilings: dict[Path, tuple[float, float]] = {}
+        for name, clip, movement in cases:
+            info = probe(clip)
+            if clip not in ceilings:
+                ceilings[clip] = ceilings_of(clip)
+            dec, pose = ceilings[clip]
+            walls, peaks = [], []
+            for run in range(args.runs):
+                wall, peak = run_command(clip, movement, tmp / f"out_{name}_{movement}_{run}")
+                walls.append(wall)
+                peaks.append(peak)
+            wall = statistics.median(walls)
+            start = startup_s(clip, movement, tmp / f"start_{name}_{movement}")
+            e2e = info.n_frames / wall
+            rows.append(
+                (
+                    f"{name} ({info.width_px}x{info.height_px}, {info.fps:.0f} fps, {info.duration_s:.1f} s)",
+                    movement,
+                    f"{dec:.0f}",
+                    f"{pose:.0f}",
+                    f"{e2e:.0f} ({wall:.1f} s)",
+                    f"{info.duration_s / wall:.2f}x",
+                    f"{e2e / pose:.2f}x",
+                    f"{start:.1f} s",
+                    f"{max(peaks):.0f} MB",
+                )
+            )
+            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+    head = (
+        "clip",
+        "movement",
+        "decode only, frames/s",
+        "pose only, one model, frames/s",
+        "end to end, frames/s (wall)",
+        "ratio to real time",
+        "ratio to one model",
+        "start-up",
+        "peak memory",
+    )
+    print(f"| {' | '.join(head)} |")
+    print(f"|{'---|' * len(head)}")
+    for row in rows:
+        print(f"| {' | '.join(row)} |")
+    print(f"\n{os.cpu_count()} cores; end to end is the median of {args.runs} runs of the whole command")
     return 0
 
 

@@ -17,13 +17,27 @@ CACHE_FORMAT = 1
 
 @dataclass(frozen=True, kw_only=True)
 class CachedLandmarks:
-    """A landmark series with where it came from."""
+    """A landmark series with where it came from.
+
+    ``frame_step`` is the sampling the series was made with: 1 when every frame of the clip went
+    through the model, k when every k-th frame did. Files written before the sampling was
+    recorded were made from every frame.
+    """
 
     series: LandmarkSeries
     video: dict[str, object]
     video_sha256: str
     model: dict[str, str]
     tracking: dict[str, object]
+    frame_step: int = 1
+
+    def serves(self, *, frame_step: int) -> bool:
+        """Whether this series can stand for an extraction with ``frame_step``.
+
+        A series made from every frame serves any sampling; a sparse one serves only the same
+        or a sparser sampling that it divides, never an analysis that needs every frame.
+        """
+        return frame_step % self.frame_step == 0
 
 
 def save_landmarks(path: Path, cached: CachedLandmarks) -> None:
@@ -35,6 +49,7 @@ def save_landmarks(path: Path, cached: CachedLandmarks) -> None:
         "video_sha256": cached.video_sha256,
         "model": cached.model,
         "tracking": cached.tracking,
+        "frame_step": cached.frame_step,
         "frame_size_px": list(s.frame_size_px),
         "landmark_names": list(s.names),
     }
@@ -84,4 +99,5 @@ def load_landmarks(path: Path) -> CachedLandmarks:
         video_sha256=meta["video_sha256"],
         model=meta["model"],
         tracking=meta["tracking"],
+        frame_step=int(meta.get("frame_step", 1)),
     )

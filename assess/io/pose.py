@@ -8,17 +8,19 @@ in a frame is kept as a candidate; choosing the subject is the tracker's job
 from __future__ import annotations
 
 import contextlib
+import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from assess.candidates import CandidateFrames
 from assess.errors import InputError
 from assess.io.model import ModelInfo
-from assess.io.video import Frame
+from assess.io.video import Frame, PendingFrame
 from assess.landmarks import N_LANDMARKS
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -152,17 +154,22 @@ class PoseEstimator:
         return image_px, world_m, vis
 
 
-def _prefetched(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
+T = TypeVar("T")
+#: Frame times are rounded by the container: intervals are compared within this.
+_TIME_TOLERANCE_S = 1e-6
+
+
+def _prefetched(items: Iterator[T], depth: int = 4) -> Iterator[T]:
     """Decode in a background thread so decoding overlaps inference (both release the GIL)."""
     import queue
     import threading
 
-    q: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+    q: queue.Queue[T | BaseException | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def produce() -> None:
         try:
-            for f in frames:
+            for f in items:
                 if stop.is_set():
                     return
                 q.put(f)
@@ -183,43 +190,90 @@ def _prefetched(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
             q.get_nowait()
 
 
-def estimate(
-    frames: Iterator[Frame],
-    model: ModelInfo,
-    /,
-    *,
-    max_people: int = 1,
-    frame_size_px: tuple[int, int] | None = None,
-) -> Iterator[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
-    """Run the landmarker over a stream of frames; yield (time_s, image_px, world_m, vis)."""
-    with PoseEstimator(model, max_people=max_people) as estimator:
-        for frame in _prefetched(frames):
-            yield (frame.time_s, *estimator.detect(frame, frame_size_px=frame_size_px))
+@dataclass(kw_only=True)
+class EmptyProbe:
+    """Where nobody is in view, run the model only on frames ``probe_s`` apart.
+
+    The model's person detector runs on every frame while nobody is tracked, which makes
+    frames with nobody (title or logo frames, an empty room) as costly as frames with a
+    person. Once no pose has been found for ``after_s``, only frames at least ``probe_s``
+    apart go through the model; the frames between are recorded as frames with nobody (they
+    keep their timestamps). When a pose is found, every frame is looked at again. A person
+    stepping into view is therefore found at most ``probe_s`` late.
+
+    Shared between the decoding thread (which then skips the colour conversion of the frames
+    the model will not see) and the model's thread; a stale read only costs a conversion.
+
+    Parameters
+    ----------
+    after_s : float
+        Time with nobody found after which the model looks only every ``probe_s``.
+    probe_s : float
+        Time between the frames the model looks at while nobody is in view.
+    """
+
+    after_s: float
+    probe_s: float
+    _last_seen_s: float | None = None
+    _last_probe_s: float = -math.inf
+
+    def wants(self, time_s: float) -> bool:
+        """Whether the frame at ``time_s`` should go through the model."""
+        if self._last_seen_s is None or time_s - self._last_seen_s < self.after_s:
+            return True
+        return time_s - self._last_probe_s >= self.probe_s - _TIME_TOLERANCE_S
+
+    def looked(self, time_s: float, *, found: bool) -> None:
+        """Record that the model looked at the frame at ``time_s`` and whether it found anyone."""
+        self._last_probe_s = time_s
+        if found or self._last_seen_s is None:
+            self._last_seen_s = time_s
 
 
 def collect(
-    frames: Iterator[Frame],
+    frames: Iterator[PendingFrame],
     model: ModelInfo,
     /,
     *,
     max_people: int = 1,
     frame_size_px: tuple[int, int],
-    on_frame: Any = None,
-) -> CandidateFrames:
-    """Run the landmarker over frames and gather every candidate pose into arrays."""
+    on_frame: Callable[[], None] | None = None,
+    empty_probe: EmptyProbe | None = None,
+) -> tuple[CandidateFrames, int]:
+    """Run the landmarker over frames and gather every candidate pose into arrays.
+
+    Frames that ``empty_probe`` lets pass without the model are kept as frames with nobody.
+
+    Returns
+    -------
+    CandidateFrames
+        Every frame yielded by ``frames``, with its candidate poses.
+    int
+        How many of those frames went through the model.
+    """
     times: list[float] = []
     images: list[np.ndarray] = []
     worlds: list[np.ndarray] = []
     viss: list[np.ndarray] = []
-    for t, image_px, world_m, vis in estimate(
-        frames, model, max_people=max_people, frame_size_px=frame_size_px
-    ):
-        times.append(t)
-        images.append(image_px)
-        worlds.append(world_m)
-        viss.append(vis)
-        if on_frame is not None:
-            on_frame()
-    return CandidateFrames.from_lists(
+    nobody = (np.empty((0, N_LANDMARKS, 3)), np.empty((0, N_LANDMARKS, 3)), np.empty((0, N_LANDMARKS)))
+    looked = 0
+    with PoseEstimator(model, max_people=max_people) as estimator:
+        for pending in _prefetched(frames):
+            t = pending.time_s
+            if empty_probe is None or empty_probe.wants(t):
+                image_px, world_m, vis = estimator.detect(pending.upright(), frame_size_px=frame_size_px)
+                looked += 1
+                if empty_probe is not None:
+                    empty_probe.looked(t, found=image_px.shape[0] > 0)
+            else:
+                image_px, world_m, vis = nobody
+            times.append(t)
+            images.append(image_px)
+            worlds.append(world_m)
+            viss.append(vis)
+            if on_frame is not None:
+                on_frame()
+    cands = CandidateFrames.from_lists(
         times, images, worlds, viss, max_people=max_people, frame_size_px=frame_size_px
     )
+    return cands, looked

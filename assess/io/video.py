@@ -6,7 +6,7 @@ Frames are streamed one at a time, so memory does not grow with the length of th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +128,30 @@ def probe(path: Path) -> VideoInfo:
         )
 
 
+def _timed(
+    path: Path, start_s: float | None, end_s: float | None
+) -> Iterator[tuple[float, av.VideoFrame]]:
+    """Decoded, still unconverted frames with ``start_s <= time_s < end_s``, times increasing."""
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "SLICE"
+        if start_s is not None and start_s > 0 and stream.time_base is not None:
+            container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
+        last_t = -math.inf
+        for frame in _decoded(container, stream):
+            if frame.time is None:
+                continue
+            t = float(frame.time)
+            if t <= last_t:  # duplicate or out-of-order timestamps are dropped
+                continue
+            if start_s is not None and t < start_s:
+                continue
+            if end_s is not None and t >= end_s:
+                break
+            last_t = t
+            yield t, frame
+
+
 def iter_frames(
     path: Path,
     /,
@@ -153,24 +177,53 @@ def iter_frames(
     A file cut short or damaged mid-way ends the iteration at the last good frame; the
     caller sees fewer frames than the header promised and warns about it.
     """
-    with _open(path) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "SLICE"
-        if start_s is not None and start_s > 0 and stream.time_base is not None:
-            container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
-        last_t = -math.inf
-        for frame in _decoded(container, stream):
-            if frame.time is None:
-                continue
-            t = float(frame.time)
-            if t <= last_t:  # duplicate or out-of-order timestamps are dropped
-                continue
-            if start_s is not None and t < start_s:
-                continue
-            if end_s is not None and t >= end_s:
-                break
-            last_t = t
-            yield Frame(t, _upright(frame, max_side_px))
+    for t, frame in _timed(path, start_s, end_s):
+        yield Frame(t, _upright(frame, max_side_px))
+
+
+@dataclass(frozen=True)
+class PendingFrame:
+    """A decoded frame whose RGB conversion (the costly part of decoding) may not be done yet.
+
+    ``rgb`` is None when the decoder left the conversion to whoever needs the picture;
+    :meth:`upright` converts it then.
+    """
+
+    time_s: float
+    rgb: RgbFrame | None
+    raw: av.VideoFrame
+    max_side_px: int | None
+
+    def upright(self) -> Frame:
+        """The upright RGB frame, converted now if it was not yet."""
+        rgb = self.rgb if self.rgb is not None else _upright(self.raw, self.max_side_px)
+        return Frame(self.time_s, rgb)
+
+
+def iter_pending(
+    path: Path,
+    /,
+    *,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    max_side_px: int | None = None,
+    frame_step: int = 1,
+    convert: Callable[[float], bool] | None = None,
+) -> Iterator[PendingFrame]:
+    """Decode every ``frame_step``-th frame, converting to RGB only the frames ``convert`` wants.
+
+    Every frame must be decoded (frames depend on earlier ones), but frames left out by
+    ``frame_step`` are never converted nor yielded. ``convert(time_s)`` (default: always)
+    decides whether a yielded frame is converted here (in the decoding thread) or left
+    pending. Options as in :func:`iter_frames`.
+    """
+    if frame_step < 1:
+        raise ValueError(f"frame_step must be >= 1, got {frame_step}")
+    for i, (t, frame) in enumerate(_timed(path, start_s, end_s)):
+        if i % frame_step:
+            continue
+        rgb = _upright(frame, max_side_px) if convert is None or convert(t) else None
+        yield PendingFrame(t, rgb, frame, max_side_px)
 
 
 def _decoded(container: av.container.InputContainer, stream: av.VideoStream) -> Iterator[av.VideoFrame]:
