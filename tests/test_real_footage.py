@@ -91,7 +91,7 @@ def test_golden_landmarks_give_the_same_posture_verdict_without_the_model() -> N
 
 def test_parallel_segments_join_without_a_seam(monkeypatch: pytest.MonkeyPatch) -> None:
     clip = footage("sports2d_demo.mp4")
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_DURATION_S", 0.0)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_MODEL_FRAMES", 0)
     two = pipeline.extract_landmarks(clip, workers=2, max_people=2)
     golden = load_golden(SPORTS2D_GOLDEN).series
     np.testing.assert_allclose(two.series.time_s, golden.time_s)
