@@ -111,7 +111,9 @@ def _coding(system: str, code: str, display: str | None = None) -> dict[str, str
 
 
 def _quantity(value: float, unit: str) -> dict[str, Any]:
-    return {"value": rounded(value, unit), "unit": unit, "system": UCUM_SYSTEM, "code": unit}
+    r = rounded(value, unit)
+    # + 0.0 turns a rounded -0.0 into 0.0.
+    return {"value": None if r is None else r + 0.0, "unit": unit, "system": UCUM_SYSTEM, "code": unit}
 
 
 def _side_component(side: Side) -> dict[str, Any]:
@@ -145,7 +147,7 @@ def _reference_range(norm: Norm, unit: str) -> dict[str, Any]:
         out["low"] = _quantity(norm.low, unit)
     if norm.high is not None:
         out["high"] = _quantity(norm.high, unit)
-    out["text"] = f"Source: {norm.source}" + (f". {norm.note}" if norm.note else "")
+    out["text"] = f"Source: {norm.source}" + (f"; {norm.note}" if norm.note else "")
     return out
 
 

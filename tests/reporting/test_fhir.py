@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,6 +165,9 @@ def test_values_are_the_rounded_measurements_and_sides_are_coded(bundle: dict[st
         for m in a.measurements
     }
     assert got == expected
+    zeros = [v for v in got.values() if v == 0]
+    assert zeros, "the synthetic visit has figures that round to zero"
+    assert all(math.copysign(1.0, v) > 0 for v in zeros), "no negative zero in the record"
     sides = {(name, side) for name, side in got if side is not None}
     assert {("lateral_flexion_rom", "left"), ("lateral_flexion_rom", "right")} <= sides
     assert {("step_length", "left"), ("step_length", "right")} <= sides
