@@ -49,6 +49,9 @@ class Figure:
         Reported per anatomical side.
     norm : Norm
         Normal range with its source, or the statement that there is none.
+    body_site : (str, str) or None
+        SNOMED CT code and display of the body site the figure describes (FHIR
+        ``Observation.bodySite``); None where no single site fits (gait, posture, hip, knee).
     """
 
     name: str
@@ -59,6 +62,7 @@ class Figure:
     meaning: str
     sided: bool = False
     norm: Norm | None = None
+    body_site: tuple[str, str] | None = None
 
     @property
     def code(self) -> str:
@@ -109,6 +113,7 @@ _FIGURES: tuple[Figure, ...] = (
     # ------------------------------------------------------------------ spine
     Figure(
         name="trunk_flexion_rom",
+        body_site=SNOMED_LUMBAR_REGION,
         display="Trunk inclination, forward bend",
         unit="deg",
         views="side",
@@ -176,6 +181,7 @@ _FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         name="trunk_extension_rom",
+        body_site=SNOMED_LUMBAR_REGION,
         display="Trunk inclination, backward bend",
         unit="deg",
         views="side",
@@ -200,6 +206,7 @@ _FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         name="lateral_flexion_rom",
+        body_site=SNOMED_LUMBAR_REGION,
         display="Trunk side bend",
         unit="deg",
         views="front or back",
@@ -222,6 +229,7 @@ _FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         name="lateral_flexion_asymmetry",
+        body_site=SNOMED_LUMBAR_REGION,
         display="Side bend asymmetry (right minus left)",
         unit="deg",
         views="front or back",
@@ -249,6 +257,7 @@ _FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         name="trunk_rotation_rom",
+        body_site=SNOMED_LUMBAR_REGION,
         display="Trunk rotation (estimate)",
         unit="deg",
         views="front (or back)",
