@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -25,6 +26,7 @@ from assess.landmarks import INDEX, N_LANDMARKS, LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import SideBend
 from assess.pipeline import Extraction
+from assess.registry import REGISTRY
 from assess.reporting.drawing import (
     LEFT_COLOUR,
     RIGHT_COLOUR,
@@ -36,6 +38,7 @@ from assess.reporting.drawing import (
 from assess.reporting.video import annotate_frame, annotation_text, drawing_series, write_annotated
 from assess.tracking import TrackingReport
 from tests.conftest import REPO, write_clip
+from tests.gait.walker import record, side_camera, straight_walk
 from tests.spine.synthetic import Camera, movement
 
 SAMPLE = REPO / "sample_videos" / "side_bend_front.mp4"
@@ -166,7 +169,9 @@ def test_label_draws_ascii_on_a_dark_box_and_refuses_other_text() -> None:
 # --- a synthetic assessment (real analyzer, no pose model) ------------------------------------
 
 
-def _assessment(series: LandmarkSeries, clip: Path, *, mirrored: bool = False) -> Assessment:
+def _assessment(
+    series: LandmarkSeries, clip: Path, *, mirrored: bool = False, analyzer: Any = None
+) -> Assessment:
     n = series.n_frames
     video = VideoInfo(
         path=str(clip), fps=30.0, n_frames=n, duration_s=n / 30.0,
@@ -179,7 +184,8 @@ def _assessment(series: LandmarkSeries, clip: Path, *, mirrored: bool = False) -
     )  # fmt: skip
     context = AnalysisContext(height_cm=175.0, mirrored=mirrored)
     analysed = series.flipped_horizontally() if mirrored else series
-    return Assessment.of(extraction, SideBend().analyze(analysed, context), context=context)
+    result = (analyzer or SideBend()).analyze(analysed, context)
+    return Assessment.of(extraction, result, context=context)
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +275,18 @@ def test_counter_counts_a_repetition_once_its_peak_has_passed(
     assert after[0].startswith("Side bend")
     assert after[0].endswith("deg (right)")
     assert abs(int(after[0].split()[2]) - 25) <= 2
+
+
+def test_gait_counts_heel_strikes_and_shows_each_as_it_happens(tmp_path: Path) -> None:
+    series = record(straight_walk(n_steps=8), side_camera(), fps=30, noise_px=1.0).series
+    walk = _assessment(series, tmp_path / "unused.mp4", analyzer=REGISTRY["gait"]())
+    strikes = sorted((e for e in walk.gait_events if e.kind == "heel_strike"), key=lambda e: e.time_s)
+    assert len(strikes) >= 6
+    n = len(strikes)
+    assert annotation_text(walk, strikes[0].time_s - 0.01) == [f"step 0/{n}"]
+    third = strikes[2]
+    assert annotation_text(walk, third.time_s + 0.05) == [f"step 3/{n}", f"heel strike ({third.side.value})"]
+    assert annotation_text(walk, float(series.time_s[-1]))[0] == f"step {n}/{n}"
 
 
 def test_mirrored_clip_draws_on_the_body_in_the_picture_with_anatomical_colours(tmp_path: Path) -> None:
