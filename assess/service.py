@@ -189,7 +189,7 @@ def annotate_clip(
         video, movement=movement, height_cm=height_cm, model_path=model_path, mirrored=mirrored,
         point_px=point_px, landmarks_cache=cache, workers=workers, progress=progress,
     )  # fmt: skip
-    write_annotated(assessment, out, blur_faces=blur_faces)
+    write_annotated(assessment, out, blur_faces=blur_faces, progress=progress)
     if not assessment.landmarks_reused:
         save_landmarks(own, cached_landmarks(assessment))
     return out
