@@ -190,6 +190,34 @@ def session(
 
 
 @app.command()
+def annotate(
+    video: Annotated[Path, typer.Argument(help="The clip (mp4, mov, avi, webm, mkv).")],
+    movement: Annotated[str, typer.Option("--movement", "-m", help="Which movement the clip shows.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The annotated video to write (.mp4).")],
+    height_cm: Annotated[float | None, typer.Option(help="Patient's height, for figures in cm.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+    mirrored: Annotated[bool, typer.Option(help="The clip is mirrored (selfie webcam).")] = False,
+    point: Annotated[str | None, typer.Option(help="Follow the person nearest X,Y (pixels).")] = None,
+    blur_faces: Annotated[bool, typer.Option(help="Blur the subject's face (on unless turned off).")] = True,
+    workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+) -> None:
+    """Write the clip with the skeleton, the live angle and the repetition count drawn on (H.264 mp4)."""
+    from assess.service import annotate_clip, known_movements
+
+    if out.suffix.lower() != ".mp4":
+        raise InputError(f"-o {out} must end in .mp4 (the annotated video is an H.264 mp4)")
+    if movement not in known_movements():
+        raise InputError(f"unknown movement {movement!r}; choose one of: {', '.join(known_movements())}")
+    _check_height(height_cm)
+    with _progress(f"{video.name}: pose") as update:
+        path = annotate_clip(
+            video, movement=movement, out=out, height_cm=height_cm, model_path=model, mirrored=mirrored,
+            point_px=_parse_point(point), blur_faces=blur_faces, workers=workers, progress=update,
+        )  # fmt: skip
+    typer.echo(str(path))
+
+
+@app.command()
 def landmarks(
     video: Annotated[Path, typer.Argument(help="The clip, or a webcam index with --webcam.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The .npz file to write.")],

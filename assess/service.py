@@ -168,6 +168,49 @@ def analyze_clip(
     return assessment, save_assessment(assessment, out_dir)
 
 
+def annotation_landmarks(out: Path, /) -> Path:
+    """The landmark file an annotated video ``out`` keeps beside it (``NAME.landmarks.npz``)."""
+    return out.with_name(f"{out.stem}.landmarks.npz")
+
+
+def annotate_clip(
+    video: Path,
+    *,
+    movement: str,
+    out: Path,
+    height_cm: float | None = None,
+    model_path: Path | None = None,
+    mirrored: bool = False,
+    point_px: tuple[float, float] | None = None,
+    blur_faces: bool = True,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> Path:
+    """Analyse a clip and write it annotated to ``out`` (H.264 mp4); return ``out``.
+
+    Landmarks are reused from ``OUT.landmarks.npz`` or, failing that, from an ``analyze`` report
+    folder's ``landmarks.npz`` beside ``out``, when made from this very clip, model and subject
+    choice; after a model run they are saved to ``OUT.landmarks.npz``. Nothing is written
+    unless the whole video is.
+    """
+    from assess.reporting.video import write_annotated
+
+    if out.suffix.lower() != ".mp4":
+        raise InputError(f"-o {out}: the annotated video is an mp4; give a file name ending in .mp4")
+    if out.is_dir():
+        raise InputError(f"-o {out} is a folder; give a file name ending in .mp4")
+    own, folder = annotation_landmarks(out), out.parent / LANDMARKS_FILE
+    cache = own if own.is_file() or not folder.is_file() else folder
+    assessment = assess_clip(
+        video, movement=movement, height_cm=height_cm, model_path=model_path, mirrored=mirrored,
+        point_px=point_px, landmarks_cache=cache, workers=workers, progress=progress,
+    )  # fmt: skip
+    write_annotated(assessment, out, blur_faces=blur_faces, progress=progress)
+    if not assessment.landmarks_reused:
+        save_landmarks(own, cached_landmarks(assessment))
+    return out
+
+
 def cached_landmarks(assessment: Assessment, /) -> CachedLandmarks:
     """The landmark cache of an assessment's clip."""
     return CachedLandmarks(
