@@ -175,8 +175,8 @@ _FIGURES: tuple[Figure, ...] = (
             note="the standard test keeps the knees straight: about 0 deg; bending is a compensation",
         ),
         known_error=(
-            "RMSE 1.4-1.8 deg against rendered truth; on real people MediaPipe's side-view knee "
-            "angle errs by -2.3 ± 6.4 deg (Cosoli 2026)"
+            "RMSE 1.4-1.8 deg against rendered truth; MediaPipe's side-view knee angle errs by "
+            "-2.3 ± 6.4 deg on real people (Cosoli 2026)"
         ),
     ),
     Figure(
@@ -300,7 +300,7 @@ _FIGURES: tuple[Figure, ...] = (
             note="single-camera rotation is an estimate; see the warning for its measured error",
         ),
         known_error=(
-            "an estimate: RMSE 5.5 deg, worst 9.2 deg (front view, rendered); blind below about 15 deg"
+            "RMSE 5.5 deg, worst 9.2 deg against rendered truth (front view); blind below about 15 deg"
         ),
     ),
     Figure(
@@ -348,7 +348,7 @@ _FIGURES: tuple[Figure, ...] = (
         meaning=(
             "heel strike of one foot to heel strike of the other; the step belongs to the foot that lands"
         ),
-        known_error="heel strikes within 15-45 ms (median), worst 92 ms, on real and rendered walking",
+        known_error="heel strikes within 15-45 ms (median), worst 92 ms (real and rendered walking)",
     ),
     Figure(
         name="stride_time",
@@ -357,7 +357,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="two consecutive steps",
-        known_error="heel strikes within 15-45 ms (median), worst 92 ms, on real and rendered walking",
+        known_error="heel strikes within 15-45 ms (median), worst 92 ms (real and rendered walking)",
     ),
     Figure(
         name="stance_pct",
@@ -385,7 +385,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="2 abs(L-R)/(L+R) 100; side = the side with the longer step",
-        known_error="from the step times (heel strikes within 15-45 ms, median)",
+        known_error="follows the step times",
     ),
     Figure(
         name="trunk_lean_mean",
