@@ -48,8 +48,6 @@ MOVEMENT_NAMES: Final = {
     "rotation": "Twist (rotation)",
     "gait": "Walking",
 }
-#: Movements whose main angle is charted with a still at the deepest repetition.
-CHARTED: Final = frozenset({"forward_bend", "extension", "side_bend", "rotation"})
 SIDED_SIGNALS: Final = frozenset({"side_bend", "rotation"})
 
 # Page geometry, mm (A4 portrait).
@@ -471,7 +469,7 @@ def _chart(pdf: _Document, a: Assessment, signal: Signal, box: _Box) -> None:
         at = float(np.interp(r.peak_s, t[finite], v[finite]))
         x, y = px(r.peak_s), py(at)
         pdf.circle(x, y, 0.7, style="F")
-        label = f"{rounded(r.peak_value, r.unit):g}°" + (f" {r.side.value[0].upper()}" if r.side else "")
+        label = value_text(r.peak_value, r.unit) + (f" {r.side.value[0].upper()}" if r.side else "")
         with pdf.font(5.8, "B", _PEAK):
             below = at < 0
             pdf.set_xy(x - 6, y + (0.9 if below else -3.6))
@@ -489,7 +487,8 @@ def _still_image(pdf: _Document, picture: Still, box: _Box) -> None:
     pdf.rect(x, y, w, h)
 
 
-#: The catalogue figure each charted movement's signal shows.
+#: The movements whose main angle is charted (with a still at the deepest repetition), and the
+#: catalogue figure each one's signal shows.
 _CHARTED_FIGURE: Final = {
     "forward_bend": "trunk_flexion_rom",
     "extension": "trunk_extension_rom",
@@ -525,7 +524,7 @@ def _block(pdf: _Document, a: Assessment, signal: Signal, box: _Box) -> None:
 
 
 def _charts(pdf: _Document, session: Session) -> None:
-    charted = [(a, a.signals[0]) for a in session.assessments if a.movement in CHARTED and a.signals]
+    charted = [(a, a.signals[0]) for a in session.assessments if a.movement in _CHARTED_FIGURE and a.signals]
     if not charted:
         return
     pdf.heading("Movement over time")

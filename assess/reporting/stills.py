@@ -31,8 +31,9 @@ FACE_LANDMARKS: Final = (
     "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right",
 )  # fmt: skip
 #: The blurred box is at least this many torso lengths (hip centre to shoulder centre) square:
-#: a head is about 0.45 torso lengths tall, so the box holds the whole head with room to spare.
-FACE_BOX_TORSO_LENGTHS: Final = 0.8
+#: a head is about 0.45 torso lengths tall, so the box holds the whole head, hair and all, with
+#: room to spare wherever in the head the face landmarks' centre lies.
+FACE_BOX_TORSO_LENGTHS: Final = 1.0
 #: ... and at least this many times the spread of the face landmarks themselves.
 FACE_BOX_SPREAD_FACTOR: Final = 2.2
 #: Without face landmarks the head is taken this many torso lengths above the shoulder centre.
