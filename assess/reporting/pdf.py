@@ -217,6 +217,11 @@ class _Document(FPDF):
         """Flowing text (wrapped, left aligned), optionally as a bullet."""
         with self.font(size, "", colour):
             h = size * 0.45
+            width = CONTENT_W_MM - indent_mm - (3.5 if bullet else 0.0)
+            lines = self.multi_cell(width, h, text, dry_run=True, output="LINES", markdown=markdown)
+            assert isinstance(lines, list)
+            if self.get_y() + len(lines) * h > self.page_break_trigger:  # keep a paragraph on one page
+                self.add_page()
             if bullet:
                 self.set_x(MARGIN_MM + indent_mm)
                 self.cell(3.5, h, bullet)
@@ -380,6 +385,8 @@ def _warnings(pdf: _Document, session: Session) -> None:
     for movement, warnings in grouped.items():
         if not warnings:
             continue
+        if pdf.get_y() > pdf.page_break_trigger - 12:  # no movement name alone at a page's foot
+            pdf.add_page()
         with pdf.font(8, "B"):
             pdf.cell(CONTENT_W_MM, 4.2, _movement_name(movement), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for w in warnings:
