@@ -52,6 +52,9 @@ class Figure:
     body_site : (str, str) or None
         SNOMED CT code and display of the body site the figure describes (FHIR
         ``Observation.bodySite``); None where no single site fits (gait, posture, hip, knee).
+    known_error : str
+        How far the figure is known to err and against what (the README's measured error), in
+        one short sentence for the method section of a report.
     """
 
     name: str
@@ -63,6 +66,7 @@ class Figure:
     sided: bool = False
     norm: Norm | None = None
     body_site: tuple[str, str] | None = None
+    known_error: str = ""
 
     @property
     def code(self) -> str:
@@ -85,6 +89,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="front or back",
         movement="posture",
         meaning="angle of the line between the shoulders from horizontal; side = the lower side",
+        known_error="against the image vertical: a camera that is not level biases it one-for-one",
     ),
     Figure(
         name="pelvic_obliquity",
@@ -93,6 +98,10 @@ _FIGURES: tuple[Figure, ...] = (
         views="front or back",
         movement="posture",
         meaning="angle of the line between the hip keypoints from horizontal; side = lower",
+        known_error=(
+            "tilt of the hip keypoints, not of the iliac crests; its side is right on rendered figures but "
+            "its size is not validated (1-2 deg read for a true 8 deg); a tilted camera biases it"
+        ),
     ),
     Figure(
         name="trunk_lean",
@@ -101,6 +110,10 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="posture",
         meaning="mid-hip to mid-shoulder line from vertical, + forward",
+        known_error=(
+            "against the image vertical (level the camera); read 1.8 deg for a rendered figure standing "
+            "upright"
+        ),
     ),
     Figure(
         name="head_forward",
@@ -109,6 +122,10 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="posture",
         meaning="shoulder to ear line from vertical, + ear ahead of the shoulder",
+        known_error=(
+            "ear over shoulder, not the craniovertebral angle (no C7 landmark): compare within the "
+            "patient"
+        ),
     ),
     # ------------------------------------------------------------------ spine
     Figure(
@@ -136,6 +153,7 @@ _FIGURES: tuple[Figure, ...] = (
                 "norms are lumbar flexion; trunk inclination also contains hip flexion and is normally larger"
             ),
         ),
+        known_error="RMSE 1.7 deg, worst 2.8 deg against rendered truth (side view)",
     ),
     Figure(
         name="hip_flexion_peak",
@@ -144,6 +162,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="forward_bend",
         meaning="largest increase of the trunk-thigh angle from neutral standing",
+        known_error="RMSE 2.1 deg, worst 4.4 deg against rendered truth",
     ),
     Figure(
         name="knee_flexion_peak",
@@ -159,6 +178,10 @@ _FIGURES: tuple[Figure, ...] = (
             high=None,
             source=_NONE,
             note="the standard test keeps the knees straight: about 0 deg; bending is a compensation",
+        ),
+        known_error=(
+            "RMSE 1.4-1.8 deg against rendered truth; MediaPipe's side-view knee angle errs by "
+            "-2.3 ± 6.4 deg on real people (Cosoli 2026)"
         ),
     ),
     Figure(
@@ -178,6 +201,7 @@ _FIGURES: tuple[Figure, ...] = (
             mdc_source="Ekedahl 2012",
             note="smaller is more flexible; 0 means the fingertips reach the floor",
         ),
+        known_error="bias -5.5 cm, worst 8.8 cm against rendered truth (the MDC is 4.5 cm)",
     ),
     Figure(
         name="trunk_extension_rom",
@@ -203,6 +227,7 @@ _FIGURES: tuple[Figure, ...] = (
                 "norms are lumbar extension; the camera measures backward inclination of the whole trunk line"
             ),
         ),
+        known_error="RMSE 0.9 deg, worst 1.5 deg against rendered truth",
     ),
     Figure(
         name="lateral_flexion_rom",
@@ -226,6 +251,10 @@ _FIGURES: tuple[Figure, ...] = (
             note="the camera's trunk line read about 20% smaller peaks than marker motion capture in a "
             "published comparison",
         ),
+        known_error=(
+            "reads low: mean -3.8 deg (worst -5.0) from the front, -2.7 deg from behind on rendered clips; "
+            "about 15 % low on real people"
+        ),
     ),
     Figure(
         name="lateral_flexion_asymmetry",
@@ -235,6 +264,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="front or back",
         movement="side_bend",
         meaning="right minus left side bend; 0 is symmetric",
+        known_error="difference of the two side bends, each of which reads low by a similar amount",
     ),
     Figure(
         name="fingertip_drop",
@@ -244,6 +274,7 @@ _FIGURES: tuple[Figure, ...] = (
         movement="side_bend",
         sided=True,
         meaning="how far the bending side's fingertip moves down from neutral (needs the height)",
+        known_error="+1.2 cm, worst 3.1 cm against rendered truth",
     ),
     Figure(
         name="pelvis_shift",
@@ -254,6 +285,10 @@ _FIGURES: tuple[Figure, ...] = (
         sided=True,
         meaning="sideways shift of the hips away from the bending side (cm with the height, else "
         "a fraction of the hip width, unit 1)",
+        known_error=(
+            "-2.1 cm, worst 2.8 cm against rendered truth; a sideways shift cannot be told from pelvic "
+            "tilt"
+        ),
     ),
     Figure(
         name="trunk_rotation_rom",
@@ -273,6 +308,9 @@ _FIGURES: tuple[Figure, ...] = (
             other_sources=("Troke 2005: about 7 deg (lumbar only)",),
             note="single-camera rotation is an estimate; see the warning for its measured error",
         ),
+        known_error=(
+            "RMSE 5.5 deg, worst 9.2 deg against rendered truth (front view); blind below about 15 deg"
+        ),
     ),
     Figure(
         name="pelvis_rotation_peak",
@@ -290,6 +328,7 @@ _FIGURES: tuple[Figure, ...] = (
             source=_NONE,
             note="the pelvis should stay square: turning it is a compensation",
         ),
+        known_error="RMSE 3.9 deg, worst 7.8 deg against rendered truth",
     ),
     # ------------------------------------------------------------------ gait
     Figure(
@@ -306,6 +345,7 @@ _FIGURES: tuple[Figure, ...] = (
             high=138.0,
             source="Tudor-Locke 2011 (laboratory cadence: women 96-138, men 81-135 steps/min)",
         ),
+        known_error="within 1.5 % on real and rendered side-view walking; about 3 % from the front or back",
     ),
     Figure(
         name="step_time",
@@ -317,6 +357,7 @@ _FIGURES: tuple[Figure, ...] = (
         meaning=(
             "heel strike of one foot to heel strike of the other; the step belongs to the foot that lands"
         ),
+        known_error="heel strikes within 15-45 ms (median), worst 92 ms (real and rendered walking)",
     ),
     Figure(
         name="stride_time",
@@ -325,6 +366,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="two consecutive steps",
+        known_error="heel strikes within 15-45 ms (median), worst 92 ms (real and rendered walking)",
     ),
     Figure(
         name="stance_pct",
@@ -334,6 +376,7 @@ _FIGURES: tuple[Figure, ...] = (
         movement="gait",
         sided=True,
         meaning="heel strike to the same foot's toe off, as a share of the stride",
+        known_error="reads 4-7 points high on rendered walking; toe off has no real-footage truth",
     ),
     Figure(
         name="double_support_pct",
@@ -342,6 +385,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="both feet on the ground, as a share of the stride",
+        known_error="reads 8-11 points high on rendered walking; toe off has no real-footage truth",
     ),
     Figure(
         name="step_time_asymmetry",
@@ -350,6 +394,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="2 abs(L-R)/(L+R) 100; side = the side with the longer step",
+        known_error="follows the step times",
     ),
     Figure(
         name="trunk_lean_mean",
@@ -358,6 +403,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="hip-to-shoulder line against the image vertical, + forward",
+        known_error="against the image vertical: a camera that is not level biases it one-for-one",
     ),
     Figure(
         name="trunk_lean_range",
@@ -366,6 +412,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="median range of the trunk lean within one step",
+        known_error="a range within a step: camera tilt cancels; not validated against a reference",
     ),
     Figure(
         name="head_forward_mean",
@@ -374,6 +421,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="side",
         movement="gait",
         meaning="shoulder-to-ear line, + ear ahead of the shoulder",
+        known_error="against the image vertical: level the camera; not the craniovertebral angle",
     ),
     Figure(
         name="arm_swing",
@@ -383,6 +431,7 @@ _FIGURES: tuple[Figure, ...] = (
         movement="gait",
         sided=True,
         meaning="shoulder-to-elbow excursion within a stride",
+        known_error="not validated against a reference",
     ),
     Figure(
         name="gait_speed",
@@ -400,6 +449,7 @@ _FIGURES: tuple[Figure, ...] = (
             mdc=0.05,
             mdc_source="small meaningful change 0.03-0.05 m/s in older adults",
         ),
+        known_error="1.23-1.25 m/s for a true 1.20 m/s (rendered); the height scale is good to about ± 5 %",
     ),
     Figure(
         name="step_length",
@@ -409,6 +459,10 @@ _FIGURES: tuple[Figure, ...] = (
         movement="gait",
         sided=True,
         meaning="heel to heel at contact (needs the height)",
+        known_error=(
+            "0.65-0.68 m for a true 0.655 m (rendered); ± 5 % perspective error unless the walker passes the "
+            "image centre"
+        ),
     ),
     Figure(
         name="trunk_sway_range",
@@ -417,6 +471,7 @@ _FIGURES: tuple[Figure, ...] = (
         views="front or back",
         movement="gait",
         meaning="lateral trunk tilt, median range within a stride",
+        known_error="front or back view; no real front-view walking was available to test against",
     ),
     Figure(
         name="pelvic_obliquity_range",
@@ -425,6 +480,9 @@ _FIGURES: tuple[Figure, ...] = (
         views="front or back",
         movement="gait",
         meaning="hip-line tilt, median range within a stride",
+        known_error=(
+            "hip keypoints, not iliac crests; no real front-view walking was available to test against"
+        ),
     ),
 )
 
