@@ -360,8 +360,10 @@ def test_sample_side_bend_annotated_through_the_model(
 
     series = assessment.series
     checked = 0
-    for i in range(0, min(len(frames_in), series.n_frames), 30):
-        px, vis = series.image_px[i], series.visibility[i]
+    for i in range(0, min(len(frames_in), len(frames_out)), 30):
+        # Spine movements are sampled (about 12 frames a second): the frame's nearest sample.
+        j = int(np.argmin(np.abs(series.time_s - frames_in[i].time_s)))
+        px, vis = series.image_px[j], series.visibility[j]
         if not np.isfinite(px[:, 0]).any():
             continue
         for side, colour in (("left", LEFT_COLOUR), ("right", RIGHT_COLOUR)):
