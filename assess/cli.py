@@ -162,6 +162,7 @@ def session(
     notes: Annotated[str | None, typer.Option(help="Notes for the visit.")] = None,
     model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON, not tables.")] = False,
 ) -> None:
     """Analyse a visit's clips and write OUT/session.pdf, session.csv, session.fhir.json and reports."""
     from assess.reporting.session_outputs import write_session
@@ -183,6 +184,11 @@ def session(
             model_path=model, workers=workers, progress=update,
         )  # fmt: skip
     files = write_session(result, out)
+    if as_json:
+        from assess.reporting.json_report import report_document
+
+        typer.echo(json.dumps([report_document(a) for a in result.assessments], indent=2))
+        return
     for a in result.assessments:
         print_assessment(a)
     for path in (files.pdf, files.csv, files.fhir, *files.reports):
