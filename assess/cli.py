@@ -166,6 +166,14 @@ def samples(
         typer.echo(str(path))
 
 
+# --- records: `assess patient ...`, `assess visit ...` (assess/records/cli.py) -----------------
+from assess.records.cli import patient_app, visit_app  # noqa: E402
+
+app.add_typer(patient_app, name="patient")
+app.add_typer(visit_app, name="visit")
+# --- end records ----------------------------------------------------------------------------
+
+
 def _quiet_native_stderr() -> None:
     """Send native (C++) log lines to /dev/null while Python keeps writing to the real stderr."""
     try:
