@@ -464,4 +464,4 @@ def measurements(
             query = query.where(VisitRow.date >= since)
         if until is not None:
             query = query.where(VisitRow.date <= until)
-        return [_stored_measurement(m, a, v) for m, a, v in s.execute(query).tuples()]
+        return [_stored_measurement(m, a, v) for m, a, v in s.execute(query)]
