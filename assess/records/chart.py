@@ -21,6 +21,8 @@ WIDTH_PX, HEIGHT_PX = 800, 450
 MARGIN_LEFT_PX, MARGIN_RIGHT_PX, MARGIN_TOP_PX, MARGIN_BOTTOM_PX = 80, 30, 50, 70
 FONT_PX: Final = 14
 MARKER_RADIUS_PX: Final = 6
+#: Room between the axes' ends and the first and last visit (their date labels fit).
+INSET_PX: Final = 45
 N_TICKS: Final = 5
 BACKGROUND, AXIS, LINE, BAND, TEXT = "white", (60, 60, 60), (31, 119, 180), (214, 230, 245), (20, 20, 20)
 FILE_MODE: Final = 0o600
@@ -57,7 +59,7 @@ def draw_trend(figure: FigureProgress, /) -> Image.Image:
     y0, y1 = HEIGHT_PX - MARGIN_BOTTOM_PX, MARGIN_TOP_PX
 
     def xy(day: int, value: float) -> tuple[float, float]:
-        x = x0 + (x1 - x0) * (day / span if max(days) else 0.5)
+        x = x0 + INSET_PX + (x1 - x0 - 2 * INSET_PX) * (day / span if max(days) else 0.5)
         return x, y0 + (y1 - y0) * (value - low) / (high - low)
 
     if band is not None:

@@ -11,11 +11,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from assess.errors import InputError
+
+if TYPE_CHECKING:
+    from assess.records.progress import Change
 
 T = TypeVar("T")
 
@@ -161,13 +164,13 @@ def patient_import(
     typer.echo(f"imported patient {patient_id}")
 
 
-def _change(change: object) -> str:
-    from assess.records.progress import Change
+def _change(change: Change | None, unit: str, /) -> str:
+    from assess.reporting.json_report import rounded
 
-    if not isinstance(change, Change):
+    if change is None:
         return ""
     verdict = {True: "real", False: "within MDC", None: "no MDC"}[change.real]
-    return f"{change.delta:+.4g} {verdict}"
+    return f"{rounded(change.delta, unit) or 0.0:+g} {verdict}"
 
 
 @patient_app.command("progress")
@@ -205,7 +208,12 @@ def patient_progress(
             cells.append("-" if point is None else f"{rounded(point.value, f.unit)}")
         mdc = "none known" if f.mdc is None else f"{f.mdc:g}"
         table.add_row(
-            f.label, f.unit, mdc, *cells, _change(f.latest.from_intake), _change(f.latest.from_previous)
+            f.label,
+            f.unit,
+            mdc,
+            *cells,
+            _change(f.latest.from_intake, f.unit),
+            _change(f.latest.from_previous, f.unit),
         )
     _print(table)
     typer.echo(
