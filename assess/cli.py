@@ -163,8 +163,17 @@ def session(
     model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes for the pose model.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON, not tables.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Save the visit to the patient's records (added if new).")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Records database (SQLite file or postgresql:// URL).")
+    ] = None,
 ) -> None:
-    """Analyse a visit's clips and write OUT/session.pdf, session.csv, session.fhir.json and reports."""
+    """Analyse a visit's clips; write OUT/session.pdf, session.csv, session.fhir.json and reports.
+
+    With --save the visit and its results (and the PDF and FHIR files) go into the patient's records.
+    """
     from assess.reporting.session_outputs import write_session
     from assess.reporting.terminal import print_assessment
     from assess.service import assess_session
@@ -184,6 +193,19 @@ def session(
             model_path=model, workers=workers, progress=update,
         )  # fmt: skip
     files = write_session(result, out)
+    if save:
+        from assess.records import attach_file, open_database, save_session
+
+        with open_database(db) as records:
+            visit_id = save_session(records, result, create_patient=True)
+            for path, kind, media in (
+                (files.pdf, "pdf", "application/pdf"), (files.fhir, "fhir", "application/fhir+json")
+            ):
+                attach_file(
+                    records, patient.patient_id, kind=kind, name=path.name, content=path.read_bytes(),
+                    media_type=media, visit_id=visit_id,
+                )  # fmt: skip
+        typer.echo(f"saved as visit {visit_id} of patient {patient.patient_id}", err=True)
     if as_json:
         from assess.reporting.json_report import report_document
 
@@ -264,6 +286,14 @@ def movements() -> None:
 
     for name in known_movements():
         typer.echo(name)
+
+
+# --- records: `assess patient ...`, `assess visit ...` (assess/records/cli.py) -----------------
+from assess.records.cli import patient_app, visit_app  # noqa: E402
+
+app.add_typer(patient_app, name="patient")
+app.add_typer(visit_app, name="visit")
+# --- end records ----------------------------------------------------------------------------
 
 
 def _quiet_native_stderr() -> None:

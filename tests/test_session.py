@@ -89,7 +89,7 @@ def test_a_session_of_the_bundled_samples(tmp_path: Path) -> None:
         f"{SAMPLES / 'forward_bend_side.mp4'}:forward_bend",
         f"{SAMPLES / 'side_bend_front.mp4'}:side_bend",
         "--out", str(out), "--patient-id", "P-0042", "--height-cm", "175", "--visit-date", "2026-11-02",
-        "--therapist", "A. Therapist", "--pain", "side_bend=3",
+        "--therapist", "A. Therapist", "--pain", "side_bend=3", "--save", "--db", str(tmp_path / "records.sqlite"),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -100,6 +100,15 @@ def test_a_session_of_the_bundled_samples(tmp_path: Path) -> None:
     rom = next(m for m in fb["measurements"] if m["name"] == "trunk_flexion_rom")
     assert rom["value"] == pytest.approx(max(r["peak_value"] for r in truth_fb["repetitions"]), abs=5.0)
     assert "trunk_flexion_rom" in proc.stdout or "Trunk inclination" in proc.stdout
+    # --save put the visit, its figures and its files in the patient's records.
+    from assess.records import list_visits, measurements, open_database
+
+    with open_database(str(tmp_path / "records.sqlite")) as records:
+        (visit,) = list_visits(records, "P-0042")
+        stored = measurements(records, "P-0042", names=["trunk_flexion_rom"])
+    assert set(visit.movements) == {"forward_bend", "side_bend"}
+    assert visit.date.isoformat() == "2026-11-02"
+    assert [round(m.value, 1) for m in stored] == [rom["value"]]
     # A second session into the same folder reuses the landmarks (no model run).
     again = _assess(
         "session", f"{SAMPLES / 'side_bend_front.mp4'}:side_bend", "--out", str(out), "--patient-id", "P-0042",
