@@ -192,12 +192,15 @@ def session(
             pairs, patient=patient, visit=visit, pain_0_10=_parse_pain(pain or []), out_dir=out,
             model_path=model, workers=workers, progress=update,
         )  # fmt: skip
-    files = write_session(result, out)
-    if save:
-        from assess.records import attach_file, open_database, save_session
+    if not save:
+        files = write_session(result, out)
+    else:
+        from assess.records import attach_file, open_database, progress_table, save_session
 
         with open_database(db) as records:
             visit_id = save_session(records, result, create_patient=True)
+            table = progress_table(records, patient.patient_id, up_to_visit_id=visit_id)
+            files = write_session(result, out, progress=(table, visit_id))
             for path, kind, media in (
                 (files.pdf, "pdf", "application/pdf"), (files.fhir, "fhir", "application/fhir+json")
             ):

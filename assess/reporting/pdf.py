@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import io
 import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 from fpdf import FPDF
@@ -37,6 +38,9 @@ from assess.reporting.stills import Still, jpeg_bytes, still
 from assess.results import Norm, Signal
 from assess.session import Session, SessionItem
 from assess.types import Measurement, Side
+
+if TYPE_CHECKING:
+    from assess.records.progress import Change, Progress
 
 TITLE: Final = "Movement assessment (video)"
 FONT: Final = "DejaVu"
@@ -594,10 +598,70 @@ def _method(pdf: _Document, session: Session) -> None:
     )
 
 
+# ------------------------------------------------------------------------------------ progress
+
+#: At most this many trend charts (those with a real change from intake first).
+MAX_TRENDS: Final = 4
+
+
+def _change_text(change: Change | None, unit: str, /) -> str:
+    if change is None:
+        return ""
+    verdict = "no MDC known" if change.real is None else ("real change" if change.real else "within MDC")
+    value = rounded(change.delta, unit) or 0.0
+    return f"{value:+g} {unit_text(unit)} ({verdict})".replace("  ", " ")
+
+
+def _progress(pdf: _Document, progress: Progress, visit_id: int, /) -> None:
+    """Every figure of this visit against the intake and the previous visit, and trend charts."""
+    points = [(f, f.point(visit_id)) for f in progress.figures]
+    rows = [(f, p) for f, p in points if p is not None and p.from_intake is not None]
+    if len(progress.visits) < 2 or not rows:
+        return
+    first = progress.visits[0].date.isoformat()
+    pdf.heading(f"Progress since intake ({first}, {len(progress.visits)} visits)")
+    with pdf.font(7.6), pdf.table(
+        col_widths=(60, 24, 24, 36, 36), width=CONTENT_W_MM, line_height=3.3,
+        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), borders_layout="HORIZONTAL_LINES",
+        headings_style=FontFace(emphasis="BOLD", size_pt=7.8, fill_color=(210, 220, 235)),
+    ) as table:  # fmt: skip
+        table.row(("Figure", "Intake", "This visit", "Change from intake", "Change from last visit"))
+        for f, p in rows:
+            intake = f.points[0]
+            table.row((
+                f.label, value_text(intake.value, f.unit), value_text(p.value, f.unit),
+                _change_text(p.from_intake, f.unit), _change_text(p.from_previous, f.unit),
+            ))  # fmt: skip
+    with pdf.font(6.5, "", _GREY):
+        pdf.ln(0.8)
+        pdf.multi_cell(
+            CONTENT_W_MM, 3,
+            "A change counts as real when it reaches the figure's minimal detectable change (MDC, 95 %); "
+            "figures without a published MDC are shown without a verdict.",
+            align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )  # fmt: skip
+    from assess.records.chart import draw_trend
+
+    trends = sorted(rows, key=lambda fp: not (fp[1].from_intake and fp[1].from_intake.real))[:MAX_TRENDS]
+    width = (CONTENT_W_MM - 4.0) / 2
+    for i, (f, _) in enumerate(trends):
+        if i % 2 == 0:
+            if pdf.will_page_break(width * 0.5 + 4):
+                pdf.add_page()
+            y = pdf.get_y() + 2
+        buffer = io.BytesIO()
+        draw_trend(f).save(buffer, format="PNG")
+        pdf.image(buffer, x=pdf.l_margin + (i % 2) * (width + 4.0), y=y, w=width)
+        if i % 2 == 1 or i == len(trends) - 1:
+            pdf.set_y(y + width * 0.5 + 2)
+
+
 # ------------------------------------------------------------------------------------ the file
 
 
-def _document(session: Session, generated: dt.datetime) -> _Document:
+def _document(
+    session: Session, generated: dt.datetime, progress: tuple[Progress, int] | None = None
+) -> _Document:
     p = session.patient
     pdf = _Document(f"Patient {p.patient_id}  ·  visit {session.visit.date.isoformat()}  ·  {TITLE}")
     pdf.set_title(f"{TITLE}: {p.patient_id}, {session.visit.date.isoformat()}")
@@ -608,20 +672,39 @@ def _document(session: Session, generated: dt.datetime) -> _Document:
     pdf.add_page()
     _header(pdf, session, generated)
     _table(pdf, session)
+    if progress is not None:
+        _progress(pdf, *progress)
     _warnings(pdf, session)
     _charts(pdf, session)
     _method(pdf, session)
     return pdf
 
 
-def pdf_bytes(session: Session, /, *, generated: dt.datetime | None = None) -> bytes:
-    """The intake summary of ``session`` as PDF bytes (``generated`` defaults to now)."""
-    return bytes(_document(session, generated or dt.datetime.now().astimezone()).output())
+def pdf_bytes(
+    session: Session,
+    /,
+    *,
+    generated: dt.datetime | None = None,
+    progress: tuple[Progress, int] | None = None,
+) -> bytes:
+    """The intake summary of ``session`` as PDF bytes (``generated`` defaults to now).
+
+    ``progress`` is the patient's progress table and this visit's id in the records: when the
+    visit is not the first, the summary shows every figure against the intake and the last visit.
+    """
+    return bytes(_document(session, generated or dt.datetime.now().astimezone(), progress).output())
 
 
-def write_pdf(session: Session, path: Path, /, *, generated: dt.datetime | None = None) -> Path:
+def write_pdf(
+    session: Session,
+    path: Path,
+    /,
+    *,
+    generated: dt.datetime | None = None,
+    progress: tuple[Progress, int] | None = None,
+) -> Path:
     """Write the intake summary to ``path`` atomically (a reader never sees half a file); return it."""
-    data = pdf_bytes(session, generated=generated)
+    data = pdf_bytes(session, generated=generated, progress=progress)
     with ExitStack() as stack:
         tmp = stack.enter_context(atomic_path(path))
         tmp.write_bytes(data)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assess.io.atomic import atomic_path
 from assess.session import Session
+
+if TYPE_CHECKING:
+    from assess.records.progress import Progress
 
 PDF_FILE = "session.pdf"
 CSV_FILE = "session.csv"
@@ -27,8 +31,13 @@ class SessionFiles:
     reports: tuple[Path, ...]
 
 
-def write_session(session: Session, out_dir: Path, /) -> SessionFiles:
-    """Write the session's PDF, CSV, FHIR bundle and each clip's ``report.json`` into ``out_dir``."""
+def write_session(
+    session: Session, out_dir: Path, /, *, progress: tuple[Progress, int] | None = None
+) -> SessionFiles:
+    """Write the session's PDF, CSV, FHIR bundle and each clip's ``report.json`` into ``out_dir``.
+
+    ``progress`` (the patient's progress table and this visit's id) adds progress to the PDF.
+    """
     from assess.reporting.csv_export import write_csv
     from assess.reporting.fhir import write_fhir
     from assess.reporting.pdf import pdf_bytes
@@ -36,7 +45,7 @@ def write_session(session: Session, out_dir: Path, /) -> SessionFiles:
 
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir} is a file; give a folder for the session")
-    pdf = pdf_bytes(session)  # rendered first: a failure here leaves nothing written
+    pdf = pdf_bytes(session, progress=progress)  # rendered first: a failure here leaves nothing written
     out_dir.mkdir(parents=True, exist_ok=True)
     reports = tuple(
         save_assessment(a, session_folder(out_dir, Path(a.video.path), a.movement))
