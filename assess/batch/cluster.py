@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,8 @@ from assess.errors import InputError
 #: Environment variable with the address of the Ray cluster (``HOST:PORT``), like ``--ray``.
 RAY_ADDRESS_ENV = "ASSESS_RAY_ADDRESS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: How long to wait for the cluster's address to accept a connection before giving up.
+CONNECT_TIMEOUT_S = 5.0
 
 WorkerReady = Callable[[str, float | None, str | None], None]
 
@@ -44,8 +47,7 @@ class RayClipWorker(ClipWorker):
 
 def _import_ray(address: str) -> Any:
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    host = address.rsplit(":", 1)[0]
-    if host in LOOPBACK_HOSTS:
+    if _split_address(address)[0] in LOOPBACK_HOSTS:
         # A cluster on this machine: take this node's address as loopback, not the LAN address.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
@@ -55,8 +57,28 @@ def _import_ray(address: str) -> Any:
     return ray
 
 
+def _split_address(address: str, /) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"--ray {address!r} must be the cluster's HOST:PORT (e.g. headnode:6379)")
+    return host.strip("[]"), int(port)
+
+
+def _check_reachable(address: str, /) -> None:
+    """Fail at once when nothing listens at ``address`` (Ray itself retries for minutes)."""
+    host, port = _split_address(address)
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise InputError(
+            f"no Ray cluster answered at {address} ({exc.strerror or type(exc).__name__}); start one "
+            "with 'ray start --head' and give its HOST:PORT"
+        ) from None
+
+
 def connect(address: str, /) -> Any:
     """Join the Ray cluster at ``address`` (``HOST:PORT``) and return the ``ray`` module."""
+    _check_reachable(address)
     ray = _import_ray(address)
     try:
         ray.init(
@@ -75,36 +97,34 @@ def connect(address: str, /) -> Any:
 
 
 def run_on_ray(
+    ray: Any,
     items: Sequence[BatchItem],
     /,
     *,
-    address: str,
     model_path: Path | None,
     n_workers: int | None = None,
     on_worker_ready: WorkerReady | None = None,
 ) -> Iterator[tuple[int, ClipResult]]:
-    """Analyse ``items`` on the cluster; yield (index in ``items``, result) as results arrive.
+    """Analyse ``items`` on the cluster ``ray`` joined; yield (index in ``items``, result) as they arrive.
 
     ``n_workers`` actors (default: the cluster's CPUs, at most one per clip) each load the pose
     model once and take the next clip when done with one. A worker that dies fails its clip
     with the reason and is replaced.
     """
-    ray = connect(address)
-    try:
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        count = max(1, min(n_workers or cpus, len(items)))
-        actor_class = ray.remote(num_cpus=1)(RayClipWorker)
+    if not items:
+        return
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    count = max(1, min(n_workers or cpus, len(items)))
+    actor_class = ray.remote(num_cpus=1)(RayClipWorker)
+    loads: dict[Any, Any] = {}
 
-        def new_actor() -> Any:
-            actor = actor_class.remote(model_path=model_path, workers=1)
-            loads[actor.load_model.remote()] = actor
-            return actor
+    def new_actor() -> Any:
+        actor = actor_class.remote(model_path=model_path, workers=1)
+        loads[actor.load_model.remote()] = actor
+        return actor
 
-        loads: dict[Any, Any] = {}
-        idle = deque(new_actor() for _ in range(count))
-        yield from _dispatch(ray, items, idle, new_actor, loads, on_worker_ready)
-    finally:
-        ray.shutdown()
+    idle = deque(new_actor() for _ in range(count))
+    yield from _dispatch(ray, items, idle, new_actor, loads, on_worker_ready)
 
 
 def _dispatch(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from assess.batch.inputs import BatchItem
 from assess.batch.records import SUMMARY_FILE, ClipRow, done_row, resume_key, save_result, write_summary
@@ -70,6 +70,31 @@ def run_batch(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file; give a folder for the batch's reports")
     model_sha256 = resolve_model(model_path).sha256
+    if ray_address is None:
+        return _run(items, out_dir=out_dir, events=events, model_path=model_path, force=force,
+                    model_sha256=model_sha256, ray=None, ray_workers=None)  # fmt: skip
+    from assess.batch.cluster import connect
+
+    ray = connect(ray_address)
+    try:
+        return _run(items, out_dir=out_dir, events=events, model_path=model_path, force=force,
+                    model_sha256=model_sha256, ray=ray, ray_workers=ray_workers)  # fmt: skip
+    finally:
+        ray.shutdown()
+
+
+def _run(
+    items: Sequence[BatchItem],
+    /,
+    *,
+    out_dir: Path,
+    events: BatchEvents,
+    model_path: Path | None,
+    force: bool,
+    model_sha256: str,
+    ray: Any,
+    ray_workers: int | None,
+) -> BatchOutcome:
     summary = out_dir / SUMMARY_FILE
     keys = [resume_key(item, model_sha256=model_sha256) for item in items]
     rows: dict[int, ClipRow] = {}
@@ -84,15 +109,14 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     write_summary(summary, [rows[i] for i in sorted(rows)])
     pending = [items[i] for i in todo]
-    if ray_address is None:
+    if ray is None:
         results = _run_here(pending, model_path=model_path, events=events)
     else:
         from assess.batch.cluster import run_on_ray
 
         results = run_on_ray(
-            pending, address=ray_address, model_path=model_path, n_workers=ray_workers,
-            on_worker_ready=events.worker_ready,
-        )  # fmt: skip
+            ray, pending, model_path=model_path, n_workers=ray_workers, on_worker_ready=events.worker_ready
+        )
     for j, result in results:
         i = todo[j]
         rows[i] = save_result(items[i], result, out_dir, key=keys[i])
