@@ -38,10 +38,10 @@ class RayClipWorker(ClipWorker):
         result = self.analyse(item)
         if result.assessment is None and not item.clip.exists():
             reason = (
-                f"{item.clip} not found on Ray worker {result.host}; every node needs the clips at the "
+                f"{item.clip} not found on Ray worker {result.worker}; every node needs the clips at the "
                 "same path (shared storage)"
             )
-            return ClipResult(assessment=None, reason=reason, seconds=result.seconds, host=result.host)
+            return ClipResult(assessment=None, reason=reason, seconds=result.seconds, worker=result.worker)
         return result
 
 
@@ -155,7 +155,7 @@ def _dispatch(
             result: ClipResult = ray.get(ref)
         except Exception as exc:  # the worker died: this clip fails, a new worker takes over  # noqa: BLE001
             result = ClipResult(assessment=None, reason=f"Ray worker lost: {one_line_reason(exc)}",
-                                seconds=0.0, host="?")  # fmt: skip
+                                seconds=0.0, worker="?")  # fmt: skip
             ray.kill(actor)
             actor = new_actor()
         idle.append(actor)
@@ -164,7 +164,7 @@ def _dispatch(
 
 def _load_outcome(ray: Any, ref: Any) -> tuple[str, float | None, str | None]:
     try:
-        host, seconds, failure = ray.get(ref)
+        worker, seconds, failure = ray.get(ref)
     except Exception as exc:  # a worker that could not start: its clips will say why  # noqa: BLE001
         return "?", None, one_line_reason(exc)
-    return str(host), seconds, failure
+    return str(worker), seconds, failure

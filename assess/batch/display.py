@@ -46,12 +46,12 @@ class BatchDisplay:
     def _line(self, text: str) -> None:
         self._progress.console.print(text, highlight=False, markup=False, soft_wrap=True)
 
-    def worker_ready(self, host: str, load_s: float | None, failure: str | None, /) -> None:
+    def worker_ready(self, worker: str, load_s: float | None, failure: str | None, /) -> None:
         """Say that a worker has its pose model (or why it has none)."""
         if failure is not None:
-            self._line(f"worker on {host}: pose model not loaded: {failure}")
+            self._line(f"worker {worker}: pose model not loaded: {failure}")
         else:
-            self._line(f"worker on {host}: pose model loaded ({load_s or 0.0:.1f} s)")
+            self._line(f"worker {worker}: pose model loaded ({load_s or 0.0:.1f} s)")
 
     def clip_started(self, item: BatchItem, /) -> ProgressFn | None:
         """Show the frames of the clip being analysed here."""
@@ -70,9 +70,9 @@ class BatchDisplay:
         if row.resumed:
             status = "skipped (done)"
         elif row.ok:
-            status = f"ok ({row.seconds or 0.0:.1f} s)"
+            status = f"ok ({row.seconds or 0.0:.1f} s, worker {row.worker})"
         else:
-            status = f"failed: {row.reason}"
+            status = f"failed (worker {row.worker}): {row.reason}"
         self._line(f"[{done}/{total}] {row.item.clip.name} {row.item.movement}: {status}")
         self._progress.update(self._clips, completed=done)
 

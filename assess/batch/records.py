@@ -48,6 +48,8 @@ class ClipRow:
         Column name (``name`` or ``name_side``) -> (value rounded by unit, unit).
     report : Path or None
         Its ``report.json``.
+    worker : str
+        The process that analysed it in this run (``host:pid``), empty when resumed.
     """
 
     item: BatchItem
@@ -57,6 +59,7 @@ class ClipRow:
     resumed: bool = False
     figures: dict[str, tuple[float | None, str]] = field(default_factory=dict)
     report: Path | None = None
+    worker: str = ""
 
     @property
     def ok(self) -> bool:
@@ -114,7 +117,13 @@ def save_result(
 ) -> ClipRow:
     """Write a clip's report folder (or nothing, when it failed) and return its row."""
     if result.assessment is None:
-        return ClipRow(item=item, status="failed", reason=result.reason or "failed", seconds=result.seconds)
+        return ClipRow(
+            item=item,
+            status="failed",
+            reason=result.reason or "failed",
+            seconds=result.seconds,
+            worker=result.worker,
+        )
     folder = out_dir / item.folder_name
     try:
         report = save_assessment(result.assessment, folder)
@@ -124,13 +133,20 @@ def save_result(
                     {"clip": str(item.clip), "key": key, "seconds": round(result.seconds, 3)}, fh, indent=2
                 )
     except Exception as exc:  # a clip whose files cannot be written fails alone  # noqa: BLE001
-        return ClipRow(item=item, status="failed", reason=one_line_reason(exc), seconds=result.seconds)
+        return ClipRow(
+            item=item,
+            status="failed",
+            reason=one_line_reason(exc),
+            seconds=result.seconds,
+            worker=result.worker,
+        )
     return ClipRow(
         item=item,
         status="ok",
         seconds=result.seconds,
         figures=_figures(report_document(result.assessment)),
         report=report,
+        worker=result.worker,
     )
 
 

@@ -23,8 +23,8 @@ from assess.pipeline import ProgressFn
 class BatchEvents(Protocol):
     """What a batch tells its display as it goes."""
 
-    def worker_ready(self, host: str, load_s: float | None, failure: str | None, /) -> None:
-        """A worker loaded its pose model (in ``load_s`` seconds) or could not (``failure``)."""
+    def worker_ready(self, worker: str, load_s: float | None, failure: str | None, /) -> None:
+        """A worker (``host:pid``) loaded its pose model in ``load_s`` seconds, or not (``failure``)."""
 
     def clip_started(self, item: BatchItem, /) -> ProgressFn | None:
         """A clip starts here; the display may return a frame-progress callback."""

@@ -9,6 +9,7 @@ are those ``assess analyze`` gives for the same clip.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from dataclasses import dataclass
@@ -35,14 +36,19 @@ class ClipResult:
         One line saying why the clip failed (None when it succeeded).
     seconds : float
         Wall time of the clip's analysis.
-    host : str
-        The machine that analysed it.
+    worker : str
+        The process that analysed it, as ``host:pid``.
     """
 
     assessment: Assessment | None
     reason: str | None
     seconds: float
-    host: str
+    worker: str
+
+
+def worker_id() -> str:
+    """The current process as ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def one_line_reason(exc: BaseException, /) -> str:
@@ -71,9 +77,9 @@ class ClipWorker:
         self._load_s: float | None = None
 
     def load_model(self) -> tuple[str, float | None, str | None]:
-        """Load the pose model in this process once; return (host, seconds it took, failure)."""
+        """Load the pose model in this process once; return (worker, seconds it took, failure)."""
         if self._load_s is not None:
-            return socket.gethostname(), self._load_s, None
+            return worker_id(), self._load_s, None
         from assess.io.model import resolve_model
         from assess.io.pose import PoseEstimator
 
@@ -81,9 +87,9 @@ class ClipWorker:
         try:
             PoseEstimator(resolve_model(self._model_path)).close()
         except Exception as exc:  # reported per worker; its clips then fail with the reason  # noqa: BLE001
-            return socket.gethostname(), None, one_line_reason(exc)
+            return worker_id(), None, one_line_reason(exc)
         self._load_s = time.perf_counter() - start
-        return socket.gethostname(), self._load_s, None
+        return worker_id(), self._load_s, None
 
     def analyse(self, item: BatchItem, /, *, progress: ProgressFn | None = None) -> ClipResult:
         """Analyse one clip; any failure becomes its one-line reason, never an exception."""
@@ -106,5 +112,5 @@ class ClipWorker:
             assessment=assessment,
             reason=reason,
             seconds=time.perf_counter() - start,
-            host=socket.gethostname(),
+            worker=worker_id(),
         )
