@@ -18,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import pytest
 
 from assess.batch.inputs import BatchItem, batch_items, read_list
 from assess.batch.records import ClipRow, write_summary
-from assess.batch.work import one_line_reason
+from assess.batch.work import ClipResult, one_line_reason
 from assess.errors import InputError
 from assess.reporting.json_report import DECIMALS
 from assess.service import known_movements
@@ -160,6 +161,71 @@ def test_unreachable_ray_address_from_the_environment_is_exit_2(tmp_path: Path) 
     assert not (tmp_path / "out").exists()
 
 
+class _Ref:
+    def __init__(self, value: object = None, error: Exception | None = None) -> None:
+        self.value, self.error = value, error
+
+
+class _Method:
+    def __init__(self, fn: Callable[..., _Ref]) -> None:
+        self.remote = fn
+
+
+class _Actor:
+    """Stands in for a Ray actor handle; dies on the clips named in ``dies_on``."""
+
+    def __init__(self, name: str, dies_on: tuple[str, ...] = ()) -> None:
+        self.name, self.dies_on = name, dies_on
+        self.load_model = _Method(lambda: _Ref((name, 0.1, None)))
+        self.analyse_on_node = _Method(self._analyse)
+
+    def _analyse(self, item: BatchItem) -> _Ref:
+        if item.clip.name in self.dies_on:
+            return _Ref(error=RuntimeError("The actor died unexpectedly"))
+        return _Ref(ClipResult(assessment=None, reason=f"by {self.name}", seconds=1.0, worker=self.name))
+
+
+class _Ray:
+    def __init__(self) -> None:
+        self.killed: list[str] = []
+
+    def wait(self, refs: list[_Ref], *, num_returns: int) -> tuple[list[_Ref], list[_Ref]]:
+        return refs[:num_returns], refs[num_returns:]
+
+    def get(self, ref: _Ref) -> object:
+        if ref.error is not None:
+            raise ref.error
+        return ref.value
+
+    def kill(self, actor: _Actor) -> None:
+        self.killed.append(actor.name)
+
+
+def test_a_worker_that_dies_fails_its_clip_and_is_replaced() -> None:
+    from assess.batch.cluster import _dispatch
+
+    fake = _Ray()
+    loads: dict[object, object] = {}
+    made: list[_Actor] = []
+
+    def new_actor() -> _Actor:
+        actor = _Actor("b") if made else _Actor("a", dies_on=("2.mp4",))
+        made.append(actor)
+        loads[actor.load_model.remote()] = actor
+        return actor
+
+    ready: list[str] = []
+    items = [BatchItem(clip=Path(f"{i}.mp4"), movement="gait") for i in (1, 2, 3)]
+    results = dict(_dispatch(fake, items, deque([new_actor()]), new_actor, loads, lambda w, s, f: ready.append(w)))
+    assert [results[i].reason for i in range(3)] == [
+        "by a",
+        "Ray worker lost: RuntimeError: The actor died unexpectedly",
+        "by b",
+    ]
+    assert fake.killed == ["a"]
+    assert ready == ["a", "b"]
+
+
 # --- local batch through the real model ------------------------------------------------------
 
 
@@ -259,7 +325,8 @@ def ray_cluster() -> Iterator[str]:
     with log.open("w") as fh:
         head = subprocess.Popen(
             [str(ray_cli), "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1",
-             "--num-cpus", "2", "--include-dashboard=false", "--disable-usage-stats",
+             "--num-cpus", "2", "--object-store-memory", str(200 * 2**20), "--include-dashboard=false",
+             "--disable-usage-stats",
              "--temp-dir", temp_dir, "--block"],
             stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
         )  # fmt: skip

@@ -107,14 +107,14 @@ def run_on_ray(
 ) -> Iterator[tuple[int, ClipResult]]:
     """Analyse ``items`` on the cluster ``ray`` joined; yield (index in ``items``, result) as they arrive.
 
-    ``n_workers`` actors (default: the cluster's CPUs, at most one per clip) each load the pose
-    model once and take the next clip when done with one. A worker that dies fails its clip
-    with the reason and is replaced.
+    ``n_workers`` actors (default and at most: the cluster's CPUs, since each holds one for its
+    life; at most one per clip) each load the pose model once and take the next clip when done
+    with one. A worker that dies fails its clip with the reason and is replaced.
     """
     if not items:
         return
-    cpus = int(ray.cluster_resources().get("CPU", 1))
-    count = max(1, min(n_workers or cpus, len(items)))
+    cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    count = max(1, min(n_workers or cpus, cpus, len(items)))
     actor_class = ray.remote(num_cpus=1)(RayClipWorker)
     loads: dict[Any, Any] = {}
 
@@ -135,7 +135,11 @@ def _dispatch(
     loads: dict[Any, Any],
     on_worker_ready: WorkerReady | None,
 ) -> Iterator[tuple[int, ClipResult]]:
-    """Give each idle actor the next clip; yield results as they arrive."""
+    """Give each idle actor the next clip; yield results as they arrive.
+
+    ``loads`` maps each actor's pending model load to the actor; a load is reported when it is
+    done (an actor runs its calls in order, so its load is done before its first clip is).
+    """
     queue = deque(range(len(items)))
     running: dict[Any, tuple[int, Any]] = {}
     while queue or running:
@@ -143,7 +147,7 @@ def _dispatch(
             actor = idle.popleft()
             index = queue.popleft()
             running[actor.analyse_on_node.remote(items[index])] = (index, actor)
-        ready, _ = ray.wait([*running, *loads], num_returns=1)
+        ready, _ = ray.wait([*loads, *running], num_returns=1)
         ref = ready[0]
         if ref in loads:
             loads.pop(ref)
@@ -154,11 +158,12 @@ def _dispatch(
         try:
             result: ClipResult = ray.get(ref)
         except Exception as exc:  # the worker died: this clip fails, a new worker takes over  # noqa: BLE001
-            result = ClipResult(assessment=None, reason=f"Ray worker lost: {one_line_reason(exc)}",
-                                seconds=0.0, worker="?")  # fmt: skip
+            reason = f"Ray worker lost: {one_line_reason(exc)}"
+            result = ClipResult(assessment=None, reason=reason, seconds=0.0, worker="?")
             ray.kill(actor)
-            actor = new_actor()
-        idle.append(actor)
+            actor = new_actor() if queue else None
+        if actor is not None:
+            idle.append(actor)
         yield index, result
 
 
