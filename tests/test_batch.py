@@ -299,6 +299,32 @@ def test_a_second_run_skips_done_clips_and_force_runs_them_again(
     assert [r["resumed"] for r in _summary(out / "summary.csv")] == ["no"]
 
 
+@pytest.mark.model
+def test_an_interrupted_batch_keeps_the_clips_done_and_resumes_after_them(tmp_path: Path) -> None:
+    path = _write_list(tmp_path, [f"{SAMPLES / name},{movement}" for name, movement in GOOD])
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assess", "batch", str(path), "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    lines = []
+    for line in proc.stderr:  # interrupt as soon as the first clip is done
+        lines.append(line)
+        if line.startswith("[1/2]"):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, "".join(lines) + rest
+    assert "interrupted; the clips done are in" in rest
+    assert [(Path(r["clip"]).name, r["status"]) for r in _summary(out / "summary.csv")] == [("posture_side.mp4", "ok")]
+    again = _assess("batch", path, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert "[1/2] posture_side.mp4 posture: skipped (done)" in again.stderr
+    assert "[2/2] gait_side.mp4 gait: ok (" in again.stderr
+    assert [r["status"] for r in _summary(out / "summary.csv")] == ["ok", "ok"]
+
+
 # --- the same batch on a local Ray cluster ---------------------------------------------------
 
 
