@@ -161,7 +161,7 @@ def batch(
         str | None,
         typer.Option("--ray", envvar="ASSESS_RAY_ADDRESS", help="Run on the Ray cluster at HOST:PORT."),
     ] = None,
-    ray_workers: Annotated[int | None, typer.Option(help="Ray workers (default, at most: its CPUs).")] = None,
+    ray_workers: Annotated[int | None, typer.Option(min=1, help="Ray workers (default: its CPUs).")] = None,
 ) -> None:
     """Analyse many clips into OUT/<clip>_<movement>/ and OUT/summary.csv; exit 1 if a clip failed."""
     from rich.console import Console

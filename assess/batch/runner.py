@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from assess.batch.inputs import BatchItem
 from assess.batch.records import SUMMARY_FILE, ClipRow, done_row, resume_key, save_result, write_summary
 from assess.batch.work import ClipResult, ClipWorker
+from assess.errors import InputError
 from assess.io.model import resolve_model
 from assess.pipeline import ProgressFn
 
@@ -65,8 +66,6 @@ def run_batch(
         Bad batch input: the output folder is a file, the pose model is missing, or the Ray
         cluster does not answer.
     """
-    from assess.errors import InputError
-
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file; give a folder for the batch's reports")
     model_sha256 = resolve_model(model_path).sha256
