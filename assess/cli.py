@@ -282,6 +282,47 @@ def webcam(
     typer.echo(str(output))
 
 
+BATCH_OUT = Path("assess-out")
+
+
+@app.command()
+def batch(
+    source: Annotated[Path, typer.Argument(help="A folder of clips, or a list file of CLIP,MOVEMENT lines.")],
+    movement: Annotated[str | None, typer.Option("--movement", "-m", help="Movement (folder).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = BATCH_OUT,
+    height_cm: Annotated[float | None, typer.Option(help="For a folder: the patient's height.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Another MediaPipe pose .task file.")] = None,
+    force: Annotated[bool, typer.Option(help="Analyse again the clips already done.")] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", envvar="ASSESS_RAY_ADDRESS", help="Run on the Ray cluster at HOST:PORT."),
+    ] = None,
+    ray_workers: Annotated[int | None, typer.Option(min=1, help="Ray workers (default: its CPUs).")] = None,
+) -> None:
+    """Analyse many clips into OUT/<clip>_<movement>/ and OUT/summary.csv; exit 1 if a clip failed."""
+    from rich.console import Console
+
+    from assess.batch import batch_items, run_batch
+    from assess.batch.display import BatchDisplay, print_summary
+    from assess.service import known_movements
+
+    items = batch_items(source, movement=movement, height_cm=height_cm, known_movements=known_movements())
+    try:
+        with BatchDisplay(Console(file=sys.stderr), total=len(items)) as display:
+            outcome = run_batch(
+                items, out_dir=out, events=display, model_path=model, force=force, ray_address=ray or None,
+                ray_workers=ray_workers,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        print(f"assess: interrupted; the clips done are in {out / 'summary.csv'}; run again to resume",
+              file=sys.stderr)  # fmt: skip
+        raise typer.Exit(130) from None
+    print_summary(outcome.rows, console=Console())
+    typer.echo(f"summary: {outcome.summary} ({outcome.failed} of {len(outcome.rows)} failed)")
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def movements() -> None:
     """List the movements that can be analysed."""
@@ -316,7 +357,7 @@ def main() -> None:
     """Console entry point: run the app, turning bad input into one line and exit code 2."""
     _quiet_native_stderr()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except InputError as exc:
         print(f"assess: error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
@@ -341,3 +382,5 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)  # a command's typer.Exit(code), returned when not standalone
