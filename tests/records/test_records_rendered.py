@@ -22,6 +22,7 @@ ROM_TOLERANCE_DEG = 4.0
 @pytest.fixture(scope="module")
 def sessions(tmp_path_factory: pytest.TempPathFactory) -> list[Session]:
     from assess.render import render_clip
+
     from assess.service import assess_session
 
     out = tmp_path_factory.mktemp("rendered")
