@@ -21,9 +21,8 @@ ROM_TOLERANCE_DEG = 4.0
 
 @pytest.fixture(scope="module")
 def sessions(tmp_path_factory: pytest.TempPathFactory) -> list[Session]:
-    from assess.render import render_clip
-
     from assess.service import assess_session
+    from assess_render import render_clip
 
     out = tmp_path_factory.mktemp("rendered")
     patient = Patient(patient_id="P-R", height_cm=175.0)
