@@ -56,7 +56,6 @@ def cut_clip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 pytestmark = [
     pytest.mark.model,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}"),
 ]
 
 

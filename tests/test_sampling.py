@@ -135,7 +135,6 @@ def _reps(series: object) -> list[float]:
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}")
 def test_sparse_forward_bend_stays_within_its_documented_error() -> None:
     from assess.pipeline import extract_landmarks
 

@@ -4,14 +4,14 @@ saved and compared: the progress table flags the real change and not the noise."
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
+from assess.io.model import SHIPPED_PATH
 from assess.records import Database, progress_table, save_session
 from assess.session import Patient, Session, Visit
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+MODEL = SHIPPED_PATH  # ships with the package: a missing model fails, never skips
 #: Intake, then a real gain (25 deg, beyond the 13 deg MDC), then noise (1 deg).
 PEAKS_DEG = (35.0, 60.0, 61.0)
 DATES = (dt.date(2026, 1, 5), dt.date(2026, 1, 19), dt.date(2026, 2, 2))
@@ -42,7 +42,6 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> list[Session]:
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}")
 def test_rendered_visits_flag_the_real_change_and_not_the_noise(
     db: Database, sessions: list[Session]
 ) -> None:

@@ -15,7 +15,6 @@ MODEL = SHIPPED_PATH
 
 pytestmark = [
     pytest.mark.model,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}"),
 ]
 
 

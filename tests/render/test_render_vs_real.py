@@ -32,7 +32,6 @@ REAL_BY_VIEW = {"back": (REAL_CLIPS[0],), "front": (REAL_CLIPS[1], REAL_CLIPS[2]
 pytestmark = [
     pytest.mark.model,
     pytest.mark.footage,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}"),
 ]
 
 

@@ -150,7 +150,6 @@ def test_messy_clip_is_cut_into_shots_and_loses_nothing(
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not MODEL.exists(), reason=f"pose model not found at {MODEL}")
 def test_live_render_model_analysis(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Smoke-free end to end: render a clip now, run the real model, check against its truth."""
     from assess.pipeline import extract_landmarks
