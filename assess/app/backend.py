@@ -438,3 +438,31 @@ class LocalBackend:
 def new_session(patient: Patient, visit: Visit, items: Sequence[Any], /) -> Session:
     """A session from the reviewed clips (kept here so pages build no domain objects by hand)."""
     return Session(patient=patient, visit=visit, items=tuple(items))
+
+
+#: The figure a self-check reports per movement (its largest angle).
+SELF_CHECK_FIGURE: Final = {
+    "forward_bend": "trunk_flexion_rom",
+    "extension": "trunk_extension_rom",
+    "side_bend": "lateral_flexion_rom",
+    "rotation": "trunk_rotation_rom",
+}
+
+
+def summary_from_assessment(a: Assessment, /) -> CoachSummary:
+    """A self-check summary from a recording analysed after the fact (the no-camera path)."""
+    figure = SELF_CHECK_FIGURE.get(a.movement)
+    best = {(m.side.value if m.side else "both"): float(m.value) for m in a.measurements if m.name == figure}
+    by_side: dict[str, int] = {}
+    for r in a.repetitions:
+        if r.side is not None:
+            by_side[r.side.value] = by_side.get(r.side.value, 0) + 1
+    return CoachSummary(
+        movement=a.movement,
+        duration_s=float(a.video.duration_s),
+        repetitions=len(a.repetitions),
+        repetitions_by_side=by_side,
+        best_deg=best,
+        peaks_deg=tuple(float(r.peak_value) for r in a.repetitions),
+        checks_passed=bool(a.measurements),
+    )

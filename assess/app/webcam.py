@@ -1,0 +1,133 @@
+"""The browser's webcam through WebRTC (streamlit-webrtc): the live self-check and clip recording.
+
+Kept apart from the other pages: a page holding ``webrtc_streamer`` cannot run under AppTest.
+No ICE server is configured, so the browser and this machine connect directly and nothing is
+sent anywhere else; the page is served on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import streamlit as st
+
+from assess.app import state
+from assess.app.overlay import draw
+from assess.coach import CoachState, CoachSummary
+
+#: No STUN/TURN server: the connection stays between this browser and this machine.
+RTC_CONFIGURATION: Final[dict[str, list[dict[str, str]]]] = {"iceServers": []}
+VIDEO_CONSTRAINTS: Final[dict[str, object]] = {"video": {"width": 640, "height": 480}, "audio": False}
+REFRESH_S: Final = 0.25
+
+
+@dataclass
+class LiveHolder:
+    """What the frame callback (another thread) shares with the page."""
+
+    movement: str
+    backend: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    session: Any = None
+    latest: CoachState | None = None
+    frames: int = 0
+    first_t: float | None = None
+    last_t: float | None = None
+    summary: CoachSummary | None = None
+
+    def on_frame(self, frame: Any) -> Any:
+        """One camera frame in, the frame with the skeleton and the count out."""
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        t = float(frame.time) if frame.time is not None else time.monotonic()
+        with self.lock:
+            if self.session is None:
+                self.session = self.backend.live_session(self.movement)
+            pose, latest = self.session.push(t, rgb)
+            self.latest = latest
+            self.frames += 1
+            self.first_t = t if self.first_t is None else self.first_t
+            self.last_t = t
+        return av.VideoFrame.from_ndarray(draw(rgb, pose, latest), format="rgb24")
+
+    def finish(self) -> None:
+        """Keep the summary and release the pose model."""
+        with self.lock:
+            if self.session is not None:
+                self.summary = self.session.coach.summary()
+                self.session.close()
+                self.session = None
+
+
+def status_text(h: LiveHolder) -> str:
+    """The live line under the video: repetitions, angle, time, what to do."""
+    s = h.latest
+    if s is None:
+        return "Waiting for the camera..."
+    elapsed = 0.0 if h.first_t is None or h.last_t is None else h.last_t - h.first_t
+    angle = "--" if s.angle_deg is None else f"{s.angle_deg:+.0f} deg"
+    todo = " ".join(s.cues) if s.cues else ("Go ahead." if s.phase == "measuring" else "")
+    sides = ", ".join(f"{k} {v}" for k, v in sorted(s.repetitions_by_side.items()))
+    return (
+        f"**Repetitions: {s.repetitions}**" + (f" ({sides})" if sides else "")
+        + f" | angle {angle} | {elapsed:.1f} s of video | {todo}"
+    )  # fmt: skip
+
+
+def live_check(movement: str) -> CoachSummary | None:
+    """The live self-check; the summary once the patient has pressed Stop."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    key = f"live_holder_{movement}"
+    holder: LiveHolder | None = st.session_state.get(key)
+    if holder is None:
+        holder = LiveHolder(movement=movement, backend=state.backend())
+        st.session_state[key] = holder
+    ctx = webrtc_streamer(
+        key=f"selfcheck_live_{movement}",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints=VIDEO_CONSTRAINTS,
+        video_frame_callback=holder.on_frame,
+        async_processing=True,
+    )
+    line = st.empty()
+    checks = st.empty()
+    while ctx.state.playing:
+        line.markdown(status_text(holder))
+        latest = holder.latest
+        if latest is not None:
+            checks.caption(
+                " | ".join(f"{'OK' if c.ok else 'to do'}: {c.name.replace('_', ' ')}" for c in latest.checks)
+            )
+        time.sleep(REFRESH_S)
+    holder.finish()
+    if holder.summary is not None:
+        line.markdown(status_text(holder))
+    return holder.summary
+
+
+def record_clip(folder: Path) -> Path | None:
+    """Record a clip in the browser; the file once recording has stopped."""
+    from aiortc.contrib.media import MediaRecorder
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    target = st.session_state.setdefault("recording_path", str(folder / f"webcam-{int(time.time())}.mp4"))
+    ctx = webrtc_streamer(
+        key="record_clip",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints=VIDEO_CONSTRAINTS,
+        in_recorder_factory=lambda: MediaRecorder(target, format="mp4"),
+    )
+    path = Path(target)
+    if not ctx.state.playing and path.is_file() and path.stat().st_size > 0:
+        del st.session_state["recording_path"]
+        return path
+    st.caption("Press Start, do the movement, then Stop: the recording joins the visit's clips.")
+    return None
