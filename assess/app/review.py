@@ -31,13 +31,16 @@ def reviewed() -> list[tuple[state.Clip, Assessment]]:
 def clip_review(be: Backend, clip: state.Clip, a: Assessment) -> SessionItem:
     """One clip: its video, chart, figures and warnings; pain and notes for its movement."""
     st.subheader(f"{movement_label(a.movement)} - {clip.name}")
-    video = be.annotated_video(a)
-    if video is not None:
-        st.video(str(video))
-    else:
-        st.video(str(clip.path))
-        st.caption("Annotated video not available in this build: the clip as recorded.")
-    show_assessment(a, key=clip.clip_id)
+    left, right = st.columns([2, 3])
+    with left:
+        video = be.annotated_video(a)
+        if video is not None:
+            st.video(str(video))
+        else:
+            st.video(str(clip.path))
+            st.caption("Annotated video not available in this build: the clip as recorded.")
+    with right:
+        show_assessment(a, key=clip.clip_id)
     c1, c2 = st.columns([1, 3])
     pain = c1.selectbox("Pain (0-10)", PAIN_OPTIONS, key=f"pain_{clip.clip_id}")
     notes = c2.text_input("Notes on this movement", key=f"notes_{clip.clip_id}")

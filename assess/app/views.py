@@ -15,7 +15,7 @@ import streamlit as st
 
 from assess.assessment import Assessment
 from assess.catalogue import FIGURES
-from assess.reporting.json_report import rounded
+from assess.reporting.json_report import DECIMALS, rounded
 
 MOVEMENT_NAMES = {
     "posture": "Standing posture",
@@ -48,7 +48,7 @@ def figure_rows(a: Assessment, /) -> list[dict[str, Any]]:
             {
                 "figure": entry.display if entry else m.name,
                 "side": m.side.value if m.side else "",
-                "value": value,
+                "value": "" if value is None else f"{value:.{DECIMALS.get(m.unit, 2)}f}",
                 "unit": m.unit,
                 "normal range": normal,
                 "compared": where,
@@ -100,12 +100,12 @@ def angle_chart(a: Assessment, /) -> alt.LayerChart | None:
         band = (
             alt.Chart(reps)
             .mark_rect(opacity=0.12, color="orange")
-            .encode(x="start (s):Q", x2="end (s):Q", tooltip=list(reps.columns))
+            .encode(x=alt.X("start (s):Q", title="time (s)"), x2="end (s):Q", tooltip=list(reps.columns))
         )
         peak = (
             alt.Chart(reps)
             .mark_rule(color="orange", strokeDash=[4, 3])
-            .encode(x="peak (s):Q", tooltip=list(reps.columns))
+            .encode(x=alt.X("peak (s):Q", title="time (s)"), tooltip=list(reps.columns))
         )
         layers = [band, peak, *layers]
     chart: alt.LayerChart = alt.layer(*layers).properties(height=260)  # type: ignore[assignment]
@@ -134,12 +134,8 @@ def show_assessment(a: Assessment, /, *, key: str) -> None:
         st.altair_chart(chart, width="stretch", key=f"chart_{key}")
     rows = figure_rows(a)
     if rows:
-        st.dataframe(
-            pd.DataFrame(rows).drop(columns=["key"]),
-            hide_index=True,
-            width="stretch",
-            key=f"table_{key}",
-        )
+        # A static table: its text is in the page (a browser test and a screen reader can read it).
+        st.table(pd.DataFrame(rows).drop(columns=["key"]).set_index("figure"))
     else:
         st.info("No figure could be measured from this clip; see why below.")
     for o in a.omissions:

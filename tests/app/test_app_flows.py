@@ -70,8 +70,8 @@ def test_therapist_flow_create_patient_upload_results_export() -> None:
     at = at.run()
     assert not at.exception, at.exception
     display = FIGURES["trunk_flexion_rom"].display
-    flex = next(df.value for df in at.dataframe if display in set(df.value.get("figure", [])))
-    value = float(flex[flex["figure"] == display]["value"].iloc[0])
+    flex = next(t.value for t in at.table if display in set(t.value.index))
+    value = float(flex.loc[display, "value"])
     assert 78.0 <= value <= 82.0  # the synthetic bend's deeper repetition is 80 deg
     assert "normal range" in flex.columns
     # Pain per movement goes into the session and the save.
