@@ -46,7 +46,7 @@ def draw(rgb: np.ndarray, pose: Pose | None, state: CoachState, /) -> np.ndarray
             cv2.line(out, pa, pb, colour, thick, cv2.LINE_AA)
     scale = min(w, h) / 480
     cv2.rectangle(out, (0, 0), (w, int(36 * scale)), (0, 0, 0), -1)
-    angle = "--" if state.angle_deg is None else f"{state.angle_deg:+.0f} deg"
+    angle = "--" if state.angle_deg is None else f"{round(state.angle_deg):+d} deg"
     text = f"angle {angle}   reps {state.repetitions}"
     cv2.putText(out, text, (int(8 * scale), int(26 * scale)), cv2.FONT_HERSHEY_SIMPLEX, 0.8 * scale, WHITE, 2)
     if state.cues:

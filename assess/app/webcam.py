@@ -46,8 +46,9 @@ class LiveHolder:
         rgb = frame.to_ndarray(format="rgb24")
         t = float(frame.time) if frame.time is not None else time.monotonic()
         with self.lock:
-            if self.session is None:
+            if self.session is None:  # a new start: a fresh count
                 self.session = self.backend.live_session(self.movement)
+                self.frames, self.first_t, self.summary = 0, None, None
             pose, latest = self.session.push(t, rgb)
             self.latest = latest
             self.frames += 1
@@ -70,12 +71,12 @@ def status_text(h: LiveHolder) -> str:
     if s is None:
         return "Waiting for the camera..."
     elapsed = 0.0 if h.first_t is None or h.last_t is None else h.last_t - h.first_t
-    angle = "--" if s.angle_deg is None else f"{s.angle_deg:+.0f} deg"
+    angle = "--" if s.angle_deg is None else f"{round(s.angle_deg):+d} deg"
     todo = " ".join(s.cues) if s.cues else ("Go ahead." if s.phase == "measuring" else "")
     sides = ", ".join(f"{k} {v}" for k, v in sorted(s.repetitions_by_side.items()))
     return (
         f"**Repetitions: {s.repetitions}**" + (f" ({sides})" if sides else "")
-        + f" | angle {angle} | {elapsed:.1f} s of video | {todo}"
+        + f" | angle {angle} | {elapsed:.1f} s of video, {h.frames} frames | {todo}"
     )  # fmt: skip
 
 
@@ -88,16 +89,18 @@ def live_check(movement: str) -> CoachSummary | None:
     if holder is None:
         holder = LiveHolder(movement=movement, backend=state.backend())
         st.session_state[key] = holder
-    ctx = webrtc_streamer(
-        key=f"selfcheck_live_{movement}",
-        mode=WebRtcMode.SENDRECV,
-        rtc_configuration=RTC_CONFIGURATION,
-        media_stream_constraints=VIDEO_CONSTRAINTS,
-        video_frame_callback=holder.on_frame,
-        async_processing=True,
-    )
-    line = st.empty()
-    checks = st.empty()
+    video_col, text_col = st.columns([3, 2])
+    with video_col:
+        ctx = webrtc_streamer(
+            key=f"selfcheck_live_{movement}",
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration=RTC_CONFIGURATION,
+            media_stream_constraints=VIDEO_CONSTRAINTS,
+            video_frame_callback=holder.on_frame,
+            async_processing=True,
+        )
+    line = text_col.empty()
+    checks = text_col.empty()
     while ctx.state.playing:
         line.markdown(status_text(holder))
         latest = holder.latest
