@@ -20,7 +20,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.geometry import inclination_deg, joint_angle_deg, wrap_deg
+from assess.geometry import inclination_deg, joint_angle_deg
 from assess.landmarks import INDEX, LandmarkSeries
 from assess.repetitions import RepetitionRules
 from assess.types import Facing, Side, View
@@ -61,7 +61,7 @@ class CoachMovement:
     """A movement the self-check coaches: its plane, the view it needs and how its angle reads."""
 
     name: str
-    plane: str  # "sagittal", "frontal" or "transverse"
+    plane: str  # "sagittal" or "frontal"
     view: View  # the camera view it needs (SIDE, or FRONT/BACK)
     sided: bool
     direction: float = 1.0  # +1: forward (flexion) counts; -1: backward (extension)
@@ -73,8 +73,9 @@ MOVEMENTS: Final[dict[str, CoachMovement]] = {
         name="extension", plane="sagittal", view=View.SIDE, sided=False, direction=-1.0
     ),
     "side_bend": CoachMovement(name="side_bend", plane="frontal", view=View.FRONT, sided=True),
-    "rotation": CoachMovement(name="rotation", plane="transverse", view=View.FRONT, sided=True),
 }
+# Twists are not coached live: the model's depth alone read about 8 of a rendered 35 deg twist
+# (the clip analysis needs the shoulders' foreshortening against a neutral found afterwards).
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,16 +153,6 @@ def trunk_image_deg(pose: Pose, /) -> float:
     return float(inclination_deg(_centre(pose, "hip")[None], _centre(pose, "shoulder")[None])[0])
 
 
-def twist_deg(pose: Pose, /) -> float:
-    """Shoulder line turned against the hip line about the vertical (world; + right shoulder back)."""
-
-    def yaw(part: str) -> float:
-        d = pose.world_m[INDEX[f"right_{part}"]] - pose.world_m[INDEX[f"left_{part}"]]
-        return math.degrees(math.atan2(float(d[2]), -float(d[0])))
-
-    return float(wrap_deg(np.asarray(yaw("shoulder") - yaw("hip"))))
-
-
 def knee_flexion_deg(pose: Pose, /) -> float:
     """Knee bending (180 minus the hip-knee-ankle angle) of the better-seen leg."""
     best = max(("left", "right"), key=lambda s: float(pose.visibility[INDEX[f"{s}_knee"]]))
@@ -174,13 +165,11 @@ def movement_angle_deg(movement: CoachMovement, pose: Pose, view: ViewEstimate, 
     """The movement's raw angle in one pose (before neutral), signed so the movement reads positive.
 
     Sagittal: trunk forward of vertical (times ``direction``). Frontal: trunk toward the patient's
-    right. Transverse: shoulders turned to the patient's right against the hips.
+    right.
     """
     if movement.plane == "sagittal":
         return movement.direction * view.forward_sign * trunk_image_deg(pose)
-    if movement.plane == "frontal":
-        return view.image_sign_of(Side.RIGHT) * trunk_image_deg(pose)
-    return twist_deg(pose)
+    return view.image_sign_of(Side.RIGHT) * trunk_image_deg(pose)
 
 
 def view_check(movement: CoachMovement, view: ViewEstimate | None, /) -> Check:

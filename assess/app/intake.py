@@ -102,6 +102,7 @@ def analyse_section(patient: Patient | None) -> None:
         return
     be = state.backend()
     mirrored = st.checkbox("Clips are mirrored (selfie camera)", key="mirrored")
+    st.session_state["mirrored_value"] = mirrored  # widget state is dropped on other pages
     pending = [c for c in clips.values() if c.suggestion is None and c.error is None]
     if pending and st.button(f"Analyse {len(pending)} clip(s)", type="primary", key="analyse"):
         bar = st.progress(0.0, text="Reading the clips...")
@@ -127,15 +128,16 @@ def analyse_section(patient: Patient | None) -> None:
                 st.caption("not analysed yet")
                 continue
             s = clip.suggestion
-            index = movements.index(s.movement) if s.movement in movements else 0
+            default = clip.movement or (s.movement if s.movement in movements else movements[0])
+            state.keep(f"movement_{clip.clip_id}", default)
             chosen = st.selectbox(
                 "Movement",
                 movements,
-                index=index,
                 format_func=movement_label,
                 key=f"movement_{clip.clip_id}",
                 help="suggested from the view and the motion found; change it if it is wrong",
             )
+            clip.movement = chosen
             st.caption(f"Suggested: {movement_label(s.movement) if s.movement else 'none'} ({s.reason})")
             height = patient.height_cm if patient else None
             key = (chosen, height, mirrored)

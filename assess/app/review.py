@@ -8,23 +8,37 @@ from assess.app import state
 from assess.app.backend import Backend, new_session
 from assess.app.views import figure_rows, movement_label, show_assessment
 from assess.assessment import Assessment
+from assess.errors import InputError
 from assess.session import Patient, Session, SessionItem, Visit
 
 NOT_ASKED = "not asked"
 PAIN_OPTIONS: list[str | int] = [NOT_ASKED, *range(11)]
 
 
-def reviewed() -> list[tuple[state.Clip, Assessment]]:
-    """Each analysed clip with the assessment for the movement the therapist confirmed."""
+def reviewed(be: Backend, patient: Patient) -> list[tuple[state.Clip, Assessment]]:
+    """Each analysed clip with the assessment for the movement the therapist confirmed.
+
+    The assessment is made here when Intake was left before it was (the landmarks are cached, so
+    this runs only the analyzer).
+    """
     out = []
-    mirrored = bool(st.session_state.get("mirrored", False))
+    mirrored = bool(st.session_state.get("mirrored_value", False))
     for clip in state.clips().values():
         if clip.suggestion is None or clip.error:
             continue
-        movement = st.session_state.get(f"movement_{clip.clip_id}", clip.suggestion.movement)
-        found = [a for (m, _, mir), a in clip.results.items() if m == movement and mir == mirrored]
-        if found:
-            out.append((clip, found[-1]))
+        movement = clip.movement or clip.suggestion.movement
+        if movement is None:
+            continue
+        key = (movement, patient.height_cm, mirrored)
+        if key not in clip.results:
+            try:
+                clip.results[key] = be.analyse(
+                    clip.path, movement=movement, height_cm=patient.height_cm, mirrored=mirrored
+                )
+            except InputError as exc:
+                st.error(f"{clip.name}: {exc}")
+                continue
+        out.append((clip, clip.results[key]))
     return out
 
 
@@ -42,8 +56,11 @@ def clip_review(be: Backend, clip: state.Clip, a: Assessment) -> SessionItem:
     with right:
         show_assessment(a, key=clip.clip_id)
     c1, c2 = st.columns([1, 3])
+    state.keep(f"pain_{clip.clip_id}", clip.pain)
+    state.keep(f"notes_{clip.clip_id}", clip.notes)
     pain = c1.selectbox("Pain (0-10)", PAIN_OPTIONS, key=f"pain_{clip.clip_id}")
     notes = c2.text_input("Notes on this movement", key=f"notes_{clip.clip_id}")
+    clip.pain, clip.notes = pain, notes
     return SessionItem(assessment=a, pain_0_10=None if pain == NOT_ASKED else int(pain), notes=notes or None)
 
 
@@ -86,11 +103,11 @@ def page() -> None:
     """The review page."""
     st.header("Review")
     be = state.backend()
-    done = reviewed()
     patient: Patient | None = next(
         (p for p in be.patients() if p.patient_id == state.get("patient_id")), None
     )
     visit: Visit | None = state.get("visit")
+    done = reviewed(be, patient) if patient is not None else []
     if not done or patient is None or visit is None:
         st.info("Analyse the visit's clips on the Intake page first.")
         return

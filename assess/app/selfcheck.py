@@ -118,12 +118,17 @@ def upload_flow(movement: str) -> None:
 def page() -> None:
     """The self-check page."""
     st.header("Self-check")
-    movement = st.selectbox("Movement", list(MOVEMENTS), format_func=movement_label, key="sc_movement")
+    choices = [*MOVEMENTS, "rotation"]
+    movement = st.selectbox("Movement", choices, format_func=movement_label, key="sc_movement")
     view, text = INSTRUCTIONS[movement]
     c1, c2 = st.columns([2, 3])
     c1.image(picture(view), caption=f"Camera set-up: {'side-on' if view == 'side' else 'facing the camera'}")
     c2.markdown(text)
-    source = st.radio("How", [UPLOAD, LIVE], horizontal=True, key="sc_source")
+    if movement in MOVEMENTS:
+        source = st.radio("How", [UPLOAD, LIVE], horizontal=True, key="sc_source")
+    else:
+        source = UPLOAD
+        st.caption("Twists: upload a recording (the live camera cannot follow a twist well enough to count).")
     if source == LIVE:
         from assess.app.webcam import live_check
 

@@ -29,6 +29,9 @@ class Clip:
     name: str
     path: Path
     suggestion: Suggestion | None = None
+    movement: str | None = None  # as confirmed (or changed) by the therapist
+    pain: str | int = "not asked"
+    notes: str = ""
     results: dict[tuple[str, float | None, bool], Assessment] = field(default_factory=dict)
     error: str | None = None
 
@@ -82,6 +85,12 @@ def clips() -> dict[str, Clip]:
     """The visit's clips by id, in upload order."""
     found: dict[str, Clip] = st.session_state.setdefault("clips", {})
     return found
+
+
+def keep(key: str, value: Any) -> None:
+    """Give a widget its remembered value (Streamlit drops a widget's state on pages not showing it)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
 
 
 def get(key: str, default: Any = None) -> Any:

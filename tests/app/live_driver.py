@@ -30,6 +30,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, required=True, help="stop once this much video has been seen")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--timeout", type=float, default=180.0)
+    ap.add_argument(
+        "--save", action="store_true", help="after Stop, save the summary (a patient must be on record)"
+    )
     args = ap.parse_args()
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
@@ -88,8 +91,14 @@ def main() -> None:
                 )
             time.sleep(0.2)
         page.screenshot(path=str(args.out / "selfcheck_live.png"))
+        stop.click()
+        saved = False
+        if args.save:
+            page.get_by_role("button", name="Save to my record").click()
+            page.get_by_text("Saved to the record of").wait_for()
+            saved = True
         browser.close()
-    print(json.dumps({"samples": samples}))
+    print(json.dumps({"samples": samples, "saved": saved}))
 
 
 #: Text that shows the instructions of the chosen movement are on the page.

@@ -23,6 +23,15 @@ CHROMIUM_FLAGS = [
 START_TIMEOUT_S = 60.0
 
 
+def missing(reason: str) -> None:
+    """Skip a browser test for a missing prerequisite, or fail it where CI requires browser tests."""
+    import pytest
+
+    if os.environ.get("ASSESS_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (ASSESS_REQUIRE_BROWSER is set: .ci/run installs what browser tests need)")
+    pytest.skip(reason)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

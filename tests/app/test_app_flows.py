@@ -156,3 +156,40 @@ def test_pdf_button_only_when_the_build_has_it(pdf: bool) -> None:
     keys = {b.key for b in at.get("download_button")}
     assert ("dl_pdf" in keys) is pdf
     assert ("PDF export not available in this build" in _text(at)) is (not pdf)
+
+
+def test_twists_are_offered_by_upload_only() -> None:
+    at = _create_patient(_app(FakeBackend()))
+    at.sidebar.radio(key="page").set_value("Self-check")
+    at = at.run()
+    assert any(r.key == "sc_source" for r in at.radio)
+    at.selectbox(key="sc_movement").set_value("rotation")
+    at = at.run()
+    assert not any(r.key == "sc_source" for r in at.radio)
+    assert any(u.key == "sc_upload" for u in at.get("file_uploader"))
+
+
+def test_choices_survive_moving_between_pages() -> None:
+    be = FakeBackend()
+    at = _create_patient(_app(be))
+    _by_key(at.get("file_uploader"), "clips_upload").set_value(
+        [("bend.mp4", b"forward_bend clip", "video/mp4")]
+    )
+    at = at.run()
+    at.button(key="analyse").click()
+    at = at.run()
+    key = next(sb.key for sb in at.selectbox if sb.key and sb.key.startswith("movement_"))
+    at.selectbox(key=key).set_value("extension")  # the therapist overrides the suggestion
+    at = at.run()
+    at.sidebar.radio(key="page").set_value("Review")
+    at = at.run()
+    assert any("Backward bend" in h.value for h in at.subheader), [h.value for h in at.subheader]
+    pain_key = next(sb.key for sb in at.selectbox if sb.key and sb.key.startswith("pain_"))
+    at.selectbox(key=pain_key).set_value(3)
+    at = at.run()
+    at.sidebar.radio(key="page").set_value("Intake")
+    at = at.run()
+    assert at.selectbox(key=key).value == "extension"
+    at.sidebar.radio(key="page").set_value("Review")
+    at = at.run()
+    assert at.selectbox(key=pain_key).value == 3

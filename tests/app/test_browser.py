@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from assess.catalogue import FIGURES
-from tests.app.server import CHROMIUM, CHROMIUM_FLAGS, REPO, streamlit_server
+from tests.app.server import CHROMIUM, CHROMIUM_FLAGS, REPO, missing, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -30,7 +30,7 @@ SHOTS = os.environ.get("ASSESS_SCREENSHOTS")
 
 def _chromium():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium chromium-driver)")
+        missing("Debian chromium is not installed (apt-get install chromium chromium-driver)")
     from playwright.sync_api import sync_playwright
 
     return sync_playwright()
@@ -53,6 +53,7 @@ def test_therapist_uploads_a_rendered_clip_and_reads_true_figures(tmp_path: Path
         page.locator("input[type=file]").first.set_input_files(str(CLIP))
         page.get_by_role("button", name=re.compile(r"Analyse 1 clip")).click()
         page.get_by_text("Suggested: Side bends").wait_for(timeout=240_000)
+        page.get_by_text(re.compile(r"\d+ figure\(s\), \d+ warning\(s\)")).wait_for(timeout=60_000)
         page.get_by_text("Review", exact=True).click()
         table = page.locator('[data-testid="stTable"] table').first
         try:

@@ -12,11 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.app.server import CHROMIUM, REPO
+from tests.app.server import CHROMIUM, REPO, missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.netns, pytest.mark.model]
 
@@ -57,11 +58,11 @@ def make_y4m(clip: Path, out: Path, *, lead_in_s: float) -> tuple[int, float]:
 
 
 @pytest.fixture
-def namespace() -> str:
+def namespace() -> Iterator[str]:
     if os.geteuid() != 0 or shutil.which("ip") is None:
-        pytest.skip("needs root and iproute2 to make a private network namespace")
+        missing("needs root and iproute2 to make a private network namespace")
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium chromium-driver)")
+        missing("Debian chromium is not installed (apt-get install chromium chromium-driver)")
     name = f"assess-live-{os.getpid()}"
     steps = [
         ["ip", "netns", "add", name],
@@ -86,11 +87,15 @@ def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: 
     y4m = tmp_path / "camera.y4m"
     make_y4m(CLIP, y4m, lead_in_s=LEAD_IN_S)
     out = tmp_path / "out"
-    out.mkdir()
+    (out / "data").mkdir(parents=True)
+    # A patient on record (the stand-in records file of assess/app/backend.py) to save the summary to.
+    records = {"patients": {"P-LIVE": {"patient_id": "P-LIVE", "name": None, "birth_year": None, "height_cm": None}},
+               "visits": [], "self_checks": []}  # fmt: skip
+    (out / "data" / "records.json").write_text(json.dumps(records))
     cmd = [
         "ip", "netns", "exec", namespace, sys.executable, str(REPO / "tests" / "app" / "live_driver.py"),
         "--address", ADDRESS, "--y4m", str(y4m), "--movement", "side_bend",
-        "--seconds", str(READ_VIDEO_S), "--out", str(out),
+        "--seconds", str(READ_VIDEO_S), "--out", str(out), "--save",
     ]  # fmt: skip
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=400)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -110,5 +115,12 @@ def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: 
     fps = last["frames"] / last["video_s"]
     print(f"live: {fps:.1f} frames/s analysed and drawn over {last['video_s']:.1f} s of video")
     assert fps >= MIN_LIVE_FPS, fps
+    # Stop, then save: the summary lands in the patient's record.
+    saved = json.loads((out / "data" / "records.json").read_text())["self_checks"]
+    assert len(saved) == 1
+    assert saved[0]["patient_id"] == "P-LIVE"
+    assert saved[0]["movement"] == "side_bend"
+    assert saved[0]["repetitions"] == len(true_sides)
+    assert saved[0]["repetitions_by_side"] == {"left": 1, "right": 1}
     if SHOTS:
         shutil.copy(out / "selfcheck_live.png", REPO / SHOTS / "selfcheck_live.png")
