@@ -117,6 +117,7 @@ def analyse_section(patient: Patient | None) -> None:
             except InputError as exc:
                 clip.error = str(exc)
         bar.progress(1.0, text="Done")
+        st.rerun()  # show the clips as analysed, without the button
     movements = be.movements()
     for clip in clips.values():
         with st.container(border=True):

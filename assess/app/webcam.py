@@ -10,9 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import streamlit as st
 
 from assess.app import state
@@ -23,6 +25,7 @@ from assess.coach import CoachState, CoachSummary
 RTC_CONFIGURATION: Final[dict[str, list[dict[str, str]]]] = {"iceServers": []}
 VIDEO_CONSTRAINTS: Final[dict[str, object]] = {"video": {"width": 640, "height": 480}, "audio": False}
 REFRESH_S: Final = 0.25
+MS: Final = Fraction(1, 1000)
 
 
 @dataclass
@@ -115,22 +118,84 @@ def live_check(movement: str) -> CoachSummary | None:
     return holder.summary
 
 
+@dataclass
+class ClipRecorder:
+    """Writes the camera's frames to an H.264 mp4 with their own timestamps (variable frame rate).
+
+    The frame callback runs in another thread; :meth:`close` (from the page, once the camera has
+    stopped) finishes the file. Browsers and the analysis read it; times are kept to the millisecond.
+    """
+
+    path: Path
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    container: Any = None
+    stream: Any = None
+    t0: float = 0.0
+    last_pts: int = -1
+    frames: int = 0
+    closed: bool = False
+
+    def on_frame(self, frame: Any) -> Any:
+        """Write one frame; return it unchanged (the patient sees themselves)."""
+        import av
+
+        t = float(frame.time) if frame.time is not None else time.monotonic()
+        with self.lock:
+            if self.closed:
+                return frame
+            img = frame.to_ndarray(format="rgb24")
+            h, w = (img.shape[0] // 2) * 2, (img.shape[1] // 2) * 2
+            if self.container is None:
+                self.container = av.open(str(self.path), "w")
+                self.stream = self.container.add_stream("libx264", rate=30)
+                self.stream.width, self.stream.height, self.stream.pix_fmt = w, h, "yuv420p"
+                self.stream.time_base = MS
+                self.stream.codec_context.time_base = MS
+                self.stream.options = {"preset": "ultrafast"}
+                self.t0 = t
+            pts = max(round((t - self.t0) * 1000.0), self.last_pts + 1)
+            out = av.VideoFrame.from_ndarray(np.ascontiguousarray(img[:h, :w]), format="rgb24")
+            out.pts, out.time_base = pts, MS
+            for packet in self.stream.encode(out):
+                self.container.mux(packet)
+            self.last_pts = pts
+            self.frames += 1
+        return frame
+
+    def close(self) -> bool:
+        """Finish the file; True when it holds at least two frames."""
+        with self.lock:
+            if self.closed:
+                return self.frames >= 2
+            self.closed = True
+            if self.container is not None:
+                for packet in self.stream.encode():
+                    self.container.mux(packet)
+                self.container.close()
+            return self.frames >= 2
+
+
 def record_clip(folder: Path) -> Path | None:
     """Record a clip in the browser; the file once recording has stopped."""
-    from aiortc.contrib.media import MediaRecorder
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-    target = st.session_state.setdefault("recording_path", str(folder / f"webcam-{int(time.time())}.mp4"))
+    recorder: ClipRecorder | None = st.session_state.get("clip_recorder")
+    if recorder is None or recorder.closed:
+        recorder = ClipRecorder(path=folder / f"webcam-{int(time.time())}.mp4")
+        st.session_state["clip_recorder"] = recorder
     ctx = webrtc_streamer(
         key="record_clip",
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=RTC_CONFIGURATION,
         media_stream_constraints=VIDEO_CONSTRAINTS,
-        in_recorder_factory=lambda: MediaRecorder(target, format="mp4"),
+        video_frame_callback=recorder.on_frame,
     )
-    path = Path(target)
-    if not ctx.state.playing and path.is_file() and path.stat().st_size > 0:
-        del st.session_state["recording_path"]
-        return path
+    if not ctx.state.playing and recorder.frames > 0:
+        ok = recorder.close()
+        del st.session_state["clip_recorder"]
+        if not ok:
+            st.error("The recording holds fewer than two frames; record it again.")
+            return None
+        return recorder.path
     st.caption("Press Start, do the movement, then Stop: the recording joins the visit's clips.")
     return None

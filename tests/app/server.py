@@ -40,7 +40,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(
-    *, address: str = "127.0.0.1", port: int | None = None, data_dir: Path, log: Path
+    *,
+    address: str = "127.0.0.1",
+    port: int | None = None,
+    data_dir: Path,
+    log: Path,
+    tmp_dir: Path | None = None,
 ) -> Iterator[str]:
     """Run the app; yield its URL; stop it (its own process group only) on exit."""
     port = port or free_port()
@@ -50,6 +55,8 @@ def streamlit_server(
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     env = {**os.environ, "ASSESS_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO)}
+    if tmp_dir is not None:
+        env["TMPDIR"] = str(tmp_dir)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

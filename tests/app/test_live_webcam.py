@@ -81,25 +81,39 @@ def namespace() -> Iterator[str]:
         subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
-def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: Path) -> None:
-    truth = json.loads(CLIP.with_name(CLIP.name + ".truth.json").read_text())
-    true_sides = sorted(r["side"] for r in truth["repetitions"])
+def _prepare(tmp_path: Path) -> tuple[Path, Path]:
+    """The camera clip and an output folder whose records hold one patient."""
     y4m = tmp_path / "camera.y4m"
     make_y4m(CLIP, y4m, lead_in_s=LEAD_IN_S)
     out = tmp_path / "out"
     (out / "data").mkdir(parents=True)
-    # A patient on record (the stand-in records file of assess/app/backend.py) to save the summary to.
+    # A patient on record (the stand-in records file of assess/app/backend.py).
     records = {"patients": {"P-LIVE": {"patient_id": "P-LIVE", "name": None, "birth_year": None, "height_cm": None}},
                "visits": [], "self_checks": []}  # fmt: skip
     (out / "data" / "records.json").write_text(json.dumps(records))
-    cmd = [
-        "ip", "netns", "exec", namespace, sys.executable, str(REPO / "tests" / "app" / "live_driver.py"),
-        "--address", ADDRESS, "--y4m", str(y4m), "--movement", "side_bend",
-        "--seconds", str(READ_VIDEO_S), "--out", str(out), "--save",
-    ]  # fmt: skip
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=400)
-    assert run.returncode == 0, run.stderr[-3000:]
-    samples = json.loads(run.stdout.strip().splitlines()[-1])["samples"]
+    return y4m, out
+
+
+def _drive(namespace: str, *args: str, out: Path) -> dict:  # type: ignore[type-arg]
+    cmd = ["ip", "netns", "exec", namespace, sys.executable, str(REPO / "tests" / "app" / "live_driver.py"),
+           "--address", ADDRESS, "--out", str(out), *args]  # fmt: skip
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=500)
+    log = (out / "server.log").read_text()[-2000:] if (out / "server.log").exists() else ""
+    error = run.stderr[run.stderr.find("Traceback") :] if "Traceback" in run.stderr else run.stderr
+    page = run.stderr[run.stderr.find("PAGE TEXT:") :][:1500] if "PAGE TEXT:" in run.stderr else ""
+    assert run.returncode == 0, "\n".join(error.splitlines()[:40]) + page + log
+    return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: Path) -> None:
+    truth = json.loads(CLIP.with_name(CLIP.name + ".truth.json").read_text())
+    true_sides = sorted(r["side"] for r in truth["repetitions"])
+    y4m, out = _prepare(tmp_path)
+    result = _drive(
+        namespace, "--flow", "selfcheck", "--y4m", str(y4m), "--movement", "side_bend",
+        "--seconds", str(READ_VIDEO_S), "--save", out=out,
+    )  # fmt: skip
+    samples = result["samples"]
     assert samples, (
         f"the page never showed the live line; server log: {(out / 'server.log').read_text()[-2000:]}"
     )
@@ -124,3 +138,11 @@ def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: 
     assert saved[0]["repetitions_by_side"] == {"left": 1, "right": 1}
     if SHOTS:
         shutil.copy(out / "selfcheck_live.png", REPO / SHOTS / "selfcheck_live.png")
+
+
+def test_webcam_recording_joins_the_visit_and_is_analysed(namespace: str, tmp_path: Path) -> None:
+    y4m, out = _prepare(tmp_path)
+    # Record the standing lead-in and both bends (about 14 s of the fake camera), then analyse.
+    result = _drive(namespace, "--flow", "record", "--y4m", str(y4m), "--seconds", "15", out=out)
+    assert len(result["files"]) == 1, result
+    assert result["suggested"].startswith("Suggested: Side bends"), result
