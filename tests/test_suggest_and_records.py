@@ -85,7 +85,7 @@ def test_in_memory_records_write_nothing(tmp_path: Path) -> None:
     ("method", "module"),
     [
         ("export_pdf", "assess.reporting.pdf"),
-        ("export_csv", "assess.reporting.csv_export"),
+        ("export_csv", "assess.reporting.csv_export"),  # write_csv
         ("export_fhir", "assess.reporting.fhir"),
     ],
 )

@@ -326,22 +326,16 @@ class LocalBackend:
         return None if fn is None else bytes(fn(session))
 
     def export_csv(self, session: Session) -> bytes | None:
-        """``assess.reporting.csv_export.csv_rows(session)`` written as CSV, when in this build."""
-        fn = _optional("assess.reporting.csv_export", "csv_rows")
+        """The file ``assess.reporting.csv_export.write_csv(session, path)`` writes, when in this build."""
+        fn = _optional("assess.reporting.csv_export", "write_csv")
         if fn is None:
             return None
-        import csv
-        import io
+        import tempfile
 
-        buf = io.StringIO()
-        rows = list(fn(session))
-        if rows and isinstance(rows[0], dict):
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        else:
-            csv.writer(buf).writerows(rows)
-        return buf.getvalue().encode()
+        with tempfile.TemporaryDirectory(prefix="assess-csv-") as tmp:
+            path = Path(tmp) / "visit.csv"
+            fn(session, path)
+            return path.read_bytes()
 
     def export_fhir(self, session: Session) -> bytes | None:
         """``assess.reporting.fhir.fhir_bundle(session, pdf=...)`` as JSON, when in this build."""
@@ -355,11 +349,13 @@ class LocalBackend:
         fn = _optional("assess.reporting.video", "write_annotated")
         if fn is None:
             return None
-        out = self.data_dir / "annotated" / f"{assessment.video_sha256[:16]}_{assessment.movement}.mp4"
-        if not out.is_file():
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fn(assessment, out, blur_faces=True)
-        return out
+        mirrored = "_mirrored" if assessment.context.mirrored else ""
+        name = f"{assessment.video_sha256[:16]}_{assessment.movement}{mirrored}.mp4"
+        out = self.data_dir / "annotated" / name
+        if out.is_file():
+            return out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(fn(assessment, out, blur_faces=True))
 
     # ------------------------------------------------------------------ records (stand-in)
     def _load(self) -> dict[str, Any]:

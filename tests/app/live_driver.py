@@ -144,6 +144,10 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=flags)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(60_000)
+            console = (args.out / "console.log").open("w")
+            page.on("console", lambda m: console.write(f"{m.type}: {m.text}\n"))
+            page.on("pageerror", lambda e: console.write(f"pageerror: {e}\n"))
+            page.on("requestfailed", lambda r: console.write(f"requestfailed: {r.url} {r.failure}\n"))
             page.goto(url)
             try:
                 result = selfcheck_flow(page, args) if args.flow == "selfcheck" else record_flow(page, args)

@@ -66,6 +66,10 @@ def namespace() -> Iterator[str]:
     name = f"assess-live-{os.getpid()}"
     steps = [
         ["ip", "netns", "add", name],
+        # No IPv6: its address setup (duplicate address detection) finishes a moment after the links
+        # come up, which Chromium sees as a network change and aborts the page's requests.
+        ["ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
+        ["ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"],
         ["ip", "link", "add", "va", "netns", name, "type", "veth", "peer", "name", "vb", "netns", name],
         ["ip", "-n", name, "addr", "add", f"{ADDRESS}/24", "dev", "va"],
         ["ip", "-n", name, "addr", "add", f"{PEER}/24", "dev", "vb"],
