@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -82,7 +83,10 @@ def upload_section() -> None:
         if problem:
             st.error(problem)
             continue
-        path = state.save_upload(f.name, f.getvalue())
+        saved: dict[str, str] = st.session_state.setdefault("saved_uploads", {})
+        if f.file_id not in saved:  # hash and write each upload once, not on every rerun
+            saved[f.file_id] = str(state.save_upload(f.name, f.getvalue()))
+        path = Path(saved[f.file_id])
         clip_id = path.stem
         if clip_id not in clips:
             clips[clip_id] = state.Clip(clip_id=clip_id, name=f.name, path=path)

@@ -193,3 +193,36 @@ def test_choices_survive_moving_between_pages() -> None:
     at.sidebar.radio(key="page").set_value("Review")
     at = at.run()
     assert at.selectbox(key=pain_key).value == 3
+
+
+def test_progress_flags_a_change_beyond_the_mdc() -> None:
+    from dataclasses import asdict
+
+    from assess.app.backend import FigureValue, VisitRecord
+
+    be = FakeBackend()
+    at = _create_patient(_app(be))
+    # An earlier visit on record: trunk flexion 50 deg (the synthetic clip now reads 80).
+    earlier = VisitRecord(
+        visit_id="old", patient_id="LBP-0042", date="2025-06-01", therapist=None, notes=None,
+        figures=(FigureValue(movement="forward_bend", name="trunk_flexion_rom", side=None, value=50.0, unit="deg"),),
+    )  # fmt: skip
+    be._records["visits"].append(asdict(earlier))
+    _by_key(at.get("file_uploader"), "clips_upload").set_value(
+        [("bend.mp4", b"forward_bend clip", "video/mp4")]
+    )
+    at = at.run()
+    at.button(key="analyse").click()
+    at = at.run()
+    at.sidebar.radio(key="page").set_value("Review")
+    at = at.run()
+    at.button(key="save_visit").click()
+    at = at.run()
+    at.sidebar.radio(key="page").set_value("Progress")
+    at = at.run()
+    trend = at.dataframe[0].value
+    row = trend[trend["figure"] == FIGURES["trunk_flexion_rom"].display].iloc[0]
+    assert row["first"] == 50.0
+    assert 78.0 <= row["latest"] <= 82.0
+    assert row["verdict"] == "real change"
+    assert any("since the first visit" in s.value for s in at.success)
