@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +53,10 @@ def backend() -> Backend:
 def upload_dir() -> Path:
     """A private temporary folder for this browser session's uploads."""
     if "upload_dir" not in st.session_state:
-        st.session_state["upload_dir"] = tempfile.mkdtemp(prefix="assess-app-")
+        folder = tempfile.mkdtemp(prefix="assess-app-")
+        # Patient video does not outlive the server: the folder goes when the server stops.
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        st.session_state["upload_dir"] = folder
     return Path(st.session_state["upload_dir"])
 
 

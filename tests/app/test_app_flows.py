@@ -226,3 +226,21 @@ def test_progress_flags_a_change_beyond_the_mdc() -> None:
     assert 78.0 <= row["latest"] <= 82.0
     assert row["verdict"] == "real change"
     assert any("since the first visit" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "expected"),
+    [
+        ("clip.mp4", 10_000, None),
+        ("clip.MOV", 10_000, None),
+        ("notes.txt", 10, "is not a video this app reads"),
+        ("clip", 10, "is not a video this app reads"),
+        ("huge.mp4", 501 * 2**20, "more than 500 MB"),
+        ("empty.mp4", 0, "is empty"),
+    ],
+)
+def test_upload_check_says_what_is_wrong(name: str, size: int, expected: str | None) -> None:
+    from assess.app.state import check_upload
+
+    problem = check_upload(name, size)
+    assert (problem is None) if expected is None else (expected in (problem or ""))
