@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from assess.io.video import Frame, VideoInfo
 from assess.landmarks import LandmarkSeries, empty_frames
 from assess.pipeline import Extraction
 from assess.tracking import OnlineTracker, TrackingReport
+
+if TYPE_CHECKING:
+    from assess.coach import CoachState, Pose
 
 
 class LiveSession:
@@ -97,3 +101,70 @@ class LiveSession:
         return Extraction(
             series=s, video=info, video_sha256="", model=self.model, tracking=tracking, warnings=()
         )
+
+
+class LiveCoachSession:
+    """A patient's self-check on a live stream: the pose model on every ``pose_every``-th frame.
+
+    Between two model runs the last pose is held (the display keeps the camera's frame rate; the
+    angle is low-passed anyway). Frames are shrunk to ``max_side_px`` before the model, whose
+    inputs are 256 px. One person is followed (a self-check at home).
+    """
+
+    def __init__(
+        self, model: ModelInfo, movement: str, *, pose_every: int = 2, max_side_px: int = 640
+    ) -> None:
+        from assess.coach import Coach
+
+        if pose_every < 1:
+            raise ValueError(f"pose_every must be >= 1, got {pose_every}")
+        self.pose_every = pose_every
+        self.max_side_px = max_side_px
+        self.coach = Coach(movement)
+        self._estimator = PoseEstimator(model, max_people=1)
+        self._n = 0
+        self._pose: Pose | None = None
+        self._last_t = -math.inf
+
+    def __enter__(self) -> LiveCoachSession:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the pose model."""
+        self._estimator.close()
+
+    def push(self, time_s: float, rgb: np.ndarray) -> tuple[Pose | None, CoachState]:
+        """One camera frame (RGB, any size): the pose used and what to show."""
+        from assess.coach import Pose, mean_luma
+
+        h, w = rgb.shape[:2]
+        if time_s <= self._last_t:
+            time_s = self._last_t + 1e-3
+        self._last_t = time_s
+        if self._n % self.pose_every == 0:
+            small = _shrink(rgb, self.max_side_px)
+            image_px, world_m, vis = self._estimator.detect(Frame(time_s, small), frame_size_px=(w, h))
+            self._pose = (
+                Pose(image_px=image_px[0], world_m=world_m[0], visibility=vis[0])
+                if image_px.shape[0]
+                else None
+            )
+        self._n += 1
+        state = self.coach.update(time_s, self._pose, frame_size_px=(w, h), luma=mean_luma(rgb))
+        return self._pose, state
+
+
+def _shrink(rgb: np.ndarray, max_side_px: int) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    scale = max_side_px / max(h, w)
+    if scale >= 1.0:
+        return np.ascontiguousarray(rgb)
+    import cv2
+
+    size = (round(w * scale), round(h * scale))
+    return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))

@@ -1,0 +1,1 @@
+"""The Streamlit app: therapist intake, review, progress, and the patient self-check."""

@@ -1,0 +1,76 @@
+"""A backend for AppTest: real analyzers on synthetic skeletons (no pose model), records in memory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from assess.app.backend import LocalBackend, ProgressFn
+from assess.assessment import Assessment
+from assess.io.model import ModelInfo
+from assess.io.video import VideoInfo
+from assess.landmarks import LandmarkSeries
+from assess.movements.base import AnalysisContext
+from assess.pipeline import Extraction
+from assess.registry import REGISTRY
+from assess.session import Session
+from assess.suggest import Suggestion, suggest
+from assess.tracking import TrackingReport
+from tests.spine.synthetic import Camera, movement
+
+
+def _series(name: str) -> LandmarkSeries:
+    if "side_bend" in name:
+        return movement("lateral_deg", (25.0, -20.0), Camera(view="front"))
+    return movement("flexion_deg", (45.0, 80.0), Camera(view="side", facing="left"))
+
+
+def _extraction(series: LandmarkSeries, name: str) -> Extraction:
+    n = len(series.time_s)
+    duration_s = float(series.time_s[-1] - series.time_s[0])
+    video = VideoInfo(
+        path=name, fps=(n - 1) / duration_s, n_frames=n, duration_s=duration_s,
+        width_px=int(series.frame_size_px[0]), height_px=int(series.frame_size_px[1]), rotation_deg=0,
+    )  # fmt: skip
+    model = ModelInfo(path=Path("pose_landmarker_full.task"), name="pose_landmarker_full", sha256="0" * 64)
+    tracking = TrackingReport(max_people_seen=1, subject_frames=n, rejected_frames=0)
+    return Extraction(
+        series=series, video=video, video_sha256="1" * 64, model=model, tracking=tracking, warnings=()
+    )
+
+
+class FakeBackend(LocalBackend):
+    """Analyses a clip named ``*side_bend*`` as a synthetic side bend, anything else as a forward bend."""
+
+    def __init__(self, *, pdf: bool = True) -> None:
+        super().__init__(in_memory=True)
+        self.pdf = pdf
+        self.calls: list[tuple[str, Any]] = []
+
+    def suggest_movement(
+        self, video: Path, *, mirrored: bool = False, progress: ProgressFn | None = None
+    ) -> Suggestion:
+        self.calls.append(("suggest", video.name))
+        if progress is not None:
+            progress(1, 1)
+        ex = _extraction(_series(video.read_bytes().decode(errors="ignore")), video.name)
+        return suggest({m: REGISTRY[m]().analyze(ex.series, AnalysisContext()) for m in REGISTRY})
+
+    def analyse(
+        self, video: Path, *, movement: str, height_cm: float | None = None, mirrored: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> Assessment:  # fmt: skip
+        self.calls.append(("analyse", (video.name, movement, height_cm, mirrored)))
+        ex = _extraction(_series(video.read_bytes().decode(errors="ignore")), video.name)
+        context = AnalysisContext(height_cm=height_cm, mirrored=mirrored)
+        return Assessment.of(ex, REGISTRY[movement]().analyze(ex.series, context), context=context)
+
+    def export_pdf(self, session: Session) -> bytes | None:
+        return b"%PDF-1.4 fake" if self.pdf else None
+
+    def export_csv(self, session: Session) -> bytes | None:
+        return None
+
+    def export_fhir(self, session: Session) -> bytes | None:
+        return json.dumps({"resourceType": "Bundle", "entry": len(session.items)}).encode()
