@@ -1,4 +1,4 @@
-"""Movement suggestion from every analyzer's result, and the adapter's stand-in records (no model)."""
+"""Movement suggestion from every analyzer's result, and the adapter over the patient records (no model)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.app.backend import FigureValue, LocalBackend, VisitRecord, trends
+from assess.app.backend import LocalBackend
 from assess.catalogue import FIGURES
 from assess.coach import CoachSummary
 from assess.landmarks import LandmarkSeries
@@ -36,37 +36,48 @@ def test_the_movement_shown_is_suggested(expected: str, make) -> None:  # type: 
     assert _suggested(make()) == expected
 
 
-def _visit(date: str, value: float) -> VisitRecord:
-    return VisitRecord(
-        visit_id=date, patient_id="P1", date=date, therapist=None, notes=None,
-        figures=(FigureValue(movement="forward_bend", name="trunk_flexion_rom", side=None, value=value, unit="deg"),),
-    )  # fmt: skip
+def _session(date: dt.date, peak_deg: float):  # type: ignore[no-untyped-def]
+    from tests.records.sessions import session
+
+    return session("P1", date, (peak_deg,))
 
 
-def test_change_beyond_the_mdc_is_flagged_real_and_within_it_is_not() -> None:
+def test_change_beyond_the_mdc_is_flagged_real_and_within_it_is_not(tmp_path: Path) -> None:
+    """The progress the app shows is the records' (assess.records.progress_table), not its own maths."""
     mdc = FIGURES["trunk_flexion_rom"].norm.mdc  # type: ignore[union-attr]
     assert mdc is not None
-    real = trends([_visit("2026-01-10", 50.0), _visit("2026-02-10", 50.0 + mdc + 1.0)])[0]
-    noise = trends([_visit("2026-01-10", 50.0), _visit("2026-02-10", 50.0 + mdc - 1.0)])[0]
-    assert real.real_change is True
-    assert noise.real_change is False
-    assert real.change == pytest.approx(mdc + 1.0)
-    # order of saving does not matter: the trend is in date order
-    rev = trends([_visit("2026-02-10", 70.0), _visit("2026-01-10", 50.0)])[0]
-    assert rev.values == (50.0, 70.0)
+    real = LocalBackend(data_dir=tmp_path, database=str(tmp_path / "real.sqlite3"))
+    real.save_visit(_session(dt.date(2026, 1, 10), 50.0))
+    real.save_visit(_session(dt.date(2026, 2, 10), 50.0 + mdc + 1.0))
+    noise = LocalBackend(data_dir=tmp_path, database=str(tmp_path / "noise.sqlite3"))
+    noise.save_visit(_session(dt.date(2026, 1, 10), 50.0))
+    noise.save_visit(_session(dt.date(2026, 2, 10), 50.0 + mdc - 1.0))
+    row = next(t for t in real.progress("P1").trends if t.name == "trunk_flexion_rom")
+    quiet = next(t for t in noise.progress("P1").trends if t.name == "trunk_flexion_rom")
+    assert row.real_change is True
+    assert quiet.real_change is False
+    assert row.change == pytest.approx(mdc + 1.0, abs=1.0)
+    assert row.dates == ("2026-01-10", "2026-02-10")
+    # The visit's PDF and FHIR are kept with the patient's records.
+    from assess.records import list_files, open_database
+
+    with open_database(str(tmp_path / "real.sqlite3")) as db:
+        assert len(list_files(db, "P1", kind="pdf")) == 2
+        assert len(list_files(db, "P1", kind="fhir")) == 2
 
 
 def test_records_survive_a_restart_and_refuse_a_taken_id(tmp_path: Path) -> None:
-    be = LocalBackend(data_dir=tmp_path)
+    db = str(tmp_path / "records.sqlite3")
+    be = LocalBackend(data_dir=tmp_path, database=db)
     be.create_patient(Patient(patient_id="P1", height_cm=170.0))
-    with pytest.raises(ValueError, match="already on record"):
+    with pytest.raises(ValueError, match="P1"):
         be.create_patient(Patient(patient_id="P1"))
     summary = CoachSummary(
         movement="side_bend", duration_s=12.0, repetitions=2, repetitions_by_side={"left": 1, "right": 1},
         best_deg={"left": 21.0, "right": 22.0}, peaks_deg=(22.0, 21.0), checks_passed=True,
     )  # fmt: skip
     be.save_self_check("P1", summary)
-    again = LocalBackend(data_dir=tmp_path)
+    again = LocalBackend(data_dir=tmp_path, database=db)
     assert [p.patient_id for p in again.patients()] == ["P1"]
     assert again.patients()[0].height_cm == 170.0
     checks = again.progress("P1").self_checks

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -22,12 +23,10 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from assess.assessment import Assessment
-from assess.catalogue import FIGURES
 from assess.coach import CoachSummary
-from assess.io.atomic import atomic_text
 from assess.movements.base import AnalysisContext
 from assess.pipeline import Extraction, extract_landmarks
-from assess.reporting.json_report import report_document, rounded
+from assess.reporting.json_report import report_document
 from assess.service import known_movements, run_analysis
 from assess.session import Patient, Session, Visit
 from assess.suggest import Suggestion, suggest
@@ -36,9 +35,8 @@ ProgressFn = Callable[[int, int], None]
 
 #: Clips whose landmarks stay in memory (a 1-minute clip's landmarks take about 4 MB).
 MAX_CACHED_CLIPS: Final = 16
-#: Where the stand-in records live unless ``ASSESS_DATA_DIR`` says otherwise.
+#: Where annotated videos are kept unless ``ASSESS_DATA_DIR`` says otherwise.
 DEFAULT_DATA_DIR: Final = Path.home() / ".assess"
-RECORDS_FILE: Final = "records.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,84 +182,39 @@ def file_sha256(path: Path, /) -> str:
     return h.hexdigest()
 
 
-def visit_record(session: Session, /, *, visit_id: str) -> VisitRecord:
-    """The figures of a session as they are saved to the record."""
-    figures = tuple(
-        FigureValue(
-            movement=item.assessment.movement,
-            name=m.name,
-            side=m.side.value if m.side else None,
-            value=float(rounded(m.value, m.unit) or 0.0),
-            unit=m.unit,
-        )
-        for item in session.items
-        for m in item.assessment.measurements
-    )
-    return VisitRecord(
-        visit_id=visit_id,
-        patient_id=session.patient.patient_id,
-        date=session.visit.date.isoformat(),
-        therapist=session.visit.therapist,
-        notes=session.visit.notes,
-        figures=figures,
-        pain_0_10={item.assessment.movement: item.pain_0_10 for item in session.items},
-        movement_notes={item.assessment.movement: item.notes for item in session.items},
-    )
-
-
-def trends(visits: Sequence[VisitRecord], /) -> tuple[TrendRow, ...]:
-    """Each figure across visits (in date order), its change from the first and whether it is real."""
-    ordered = sorted(visits, key=lambda v: v.date)
-    series: dict[tuple[str, str | None], list[tuple[str, float, str]]] = {}
-    for v in ordered:
-        for f in v.figures:
-            series.setdefault((f.name, f.side), []).append((v.date, f.value, f.unit))
-    rows = []
-    for (name, side), points in series.items():
-        entry = FIGURES.get(name)
-        mdc = entry.norm.mdc if entry is not None and entry.norm is not None else None
-        change = points[-1][1] - points[0][1] if len(points) > 1 else None
-        real = None if change is None or mdc is None else abs(change) > mdc
-        rows.append(
-            TrendRow(
-                name=name,
-                display=entry.display if entry is not None else name,
-                side=side,
-                unit=points[0][2],
-                dates=tuple(p[0] for p in points),
-                values=tuple(p[1] for p in points),
-                change=change,
-                mdc=mdc,
-                real_change=real,
-            )
-        )
-    return tuple(rows)
-
-
 class LocalBackend:
-    """The adapter over this build: analysis, suggestion, JSON report, stand-in records.
+    """The adapter over this build: analysis, suggestion, exports and the patient records.
 
     Parameters
     ----------
     data_dir : Path, optional
-        Folder of the stand-in records file; default ``$ASSESS_DATA_DIR`` or ``~/.assess``.
-        None keeps records in memory only when ``in_memory`` is True.
+        Folder for annotated videos; default ``$ASSESS_DATA_DIR`` or ``~/.assess``.
     model_path : Path, optional
         Another pose model instead of the shipped one.
+    database : str, optional
+        The records database (a SQLite file or a ``postgresql://`` URL); default
+        ``ASSESS_DATABASE_URL`` or the user's data folder, as for ``assess patient``.
     in_memory : bool
-        Keep records in memory (nothing written).
+        Keep the records in a private temporary database that goes with the process (tests, demos).
     """
 
     def __init__(
-        self, *, data_dir: Path | None = None, model_path: Path | None = None, in_memory: bool = False
+        self,
+        *,
+        data_dir: Path | None = None,
+        model_path: Path | None = None,
+        database: str | None = None,
+        in_memory: bool = False,
     ) -> None:
         env = os.environ.get("ASSESS_DATA_DIR")
         self.data_dir = data_dir or (Path(env) if env else DEFAULT_DATA_DIR)
         self.model_path = model_path
-        self.in_memory = in_memory
+        if in_memory and database is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="assess-records-")
+            database = str(Path(self._tmp.name) / "records.sqlite3")
+        self.database = database
         self._lock = threading.Lock()
         self._extractions: OrderedDict[str, Extraction] = OrderedDict()
-        self._records: dict[str, Any] = self._load()
 
     # ------------------------------------------------------------------ analysis
     def movements(self) -> list[str]:
@@ -357,71 +310,99 @@ class LocalBackend:
         out.parent.mkdir(parents=True, exist_ok=True)
         return Path(fn(assessment, out, blur_faces=True))
 
-    # ------------------------------------------------------------------ records (stand-in)
-    def _load(self) -> dict[str, Any]:
-        path = self.data_dir / RECORDS_FILE
-        if self.in_memory or not path.is_file():
-            return {"patients": {}, "visits": [], "self_checks": []}
-        return dict(json.loads(path.read_text()))
+    # ------------------------------------------------------------------ records (assess.records)
+    def _db(self) -> Any:
+        from assess.records import open_database
 
-    def _save(self) -> None:
-        if self.in_memory:
-            return
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_text(self.data_dir / RECORDS_FILE) as fh:
-            json.dump(self._records, fh, indent=1)
+        return open_database(self.database)
 
     def patients(self) -> list[Patient]:
         """Every patient on record, by id."""
-        return [Patient(**p) for _, p in sorted(self._records["patients"].items())]
+        from assess.records import get_patient, list_patients
+
+        with self._db() as db:
+            return [get_patient(db, p.patient_id) for p in list_patients(db)]
 
     def create_patient(self, patient: Patient) -> Patient:
         """Add a patient; ValueError when the id is already on record."""
-        with self._lock:
-            if patient.patient_id in self._records["patients"]:
-                raise ValueError(f"patient id {patient.patient_id!r} is already on record; choose it instead")
-            self._records["patients"][patient.patient_id] = asdict(patient)
-            self._save()
+        from assess.errors import InputError
+        from assess.records import add_patient
+
+        with self._db() as db:
+            try:
+                add_patient(db, patient)
+            except InputError as exc:
+                raise ValueError(
+                    f"patient id {patient.patient_id!r} is already on record; choose it instead"
+                ) from exc
         return patient
 
     def save_visit(self, session: Session) -> str:
-        """Save the visit's figures, pain and notes to the patient's record; return its id."""
-        with self._lock:
-            if session.patient.patient_id not in self._records["patients"]:
-                self._records["patients"][session.patient.patient_id] = asdict(session.patient)
-            n = len(self._records["visits"]) + 1
-            visit_id = f"{session.patient.patient_id}-{session.visit.date.isoformat()}-{n}"
-            self._records["visits"].append(asdict(visit_record(session, visit_id=visit_id)))
-            self._save()
-        return visit_id
+        """Save the visit (figures, pain, notes, its PDF and FHIR) to the patient's record; its id."""
+        from assess.records import attach_file, save_session
 
-    def _visits(self, patient_id: str) -> tuple[VisitRecord, ...]:
-        out = []
-        for v in self._records["visits"]:
-            if v["patient_id"] == patient_id:
-                figures = tuple(FigureValue(**f) for f in v["figures"])
-                out.append(VisitRecord(**{**v, "figures": figures}))
-        return tuple(sorted(out, key=lambda v: v.date))
+        pdf = self.export_pdf(session)
+        fhir = self.export_fhir(session)
+        with self._db() as db:
+            visit_id = save_session(db, session, create_patient=True)
+            stem = f"visit-{visit_id}-{session.visit.date.isoformat()}"
+            for kind, content, suffix, media in (
+                ("pdf", pdf, "pdf", "application/pdf"), ("fhir", fhir, "fhir.json", "application/fhir+json"),
+            ):  # fmt: skip
+                if content is not None:
+                    attach_file(
+                        db, session.patient.patient_id, kind=kind, name=f"{stem}.{suffix}", content=content,
+                        media_type=media, visit_id=visit_id,
+                    )  # fmt: skip
+        return str(visit_id)
 
     def progress(self, patient_id: str) -> PatientProgress:
-        """The patient's visits, trends (real change: beyond the MDC) and self-checks."""
-        visits = self._visits(patient_id)
-        checks = tuple(c for c in self._records["self_checks"] if c["patient_id"] == patient_id)
-        return PatientProgress(
-            patient_id=patient_id, visits=visits, trends=trends(visits), self_checks=checks
-        )
+        """The patient's visits, trends (real change: at least the MDC, from the records), self-checks."""
+        from assess.records import list_files, list_visits, progress_table, visit_detail
+
+        with self._db() as db:
+            details = [visit_detail(db, v.visit_id) for v in list_visits(db, patient_id)]
+            table = progress_table(db, patient_id)
+            checks = tuple(json.loads(content) for _, content in list_files(db, patient_id, kind="selfcheck"))
+        records = tuple(
+            VisitRecord(
+                visit_id=str(d.visit.visit_id), patient_id=patient_id, date=d.visit.date.isoformat(),
+                therapist=d.visit.therapist, notes=d.visit.notes,
+                figures=tuple(
+                    FigureValue(movement=m.movement, name=m.name, side=m.side, value=m.value, unit=m.unit)
+                    for a in d.assessments for m in a.measurements
+                ),
+                pain_0_10={a.movement: a.pain_0_10 for a in d.assessments},
+                movement_notes={a.movement: a.notes for a in d.assessments},
+            )
+            for d in details
+        )  # fmt: skip
+        rows = []
+        for f in table.figures:
+            change = f.points[-1].from_intake
+            rows.append(
+                TrendRow(
+                    name=f.name, display=f.display, side=f.side, unit=f.unit,
+                    dates=tuple(p.visit.date.isoformat() for p in f.points),
+                    values=tuple(p.value for p in f.points),
+                    change=change.delta if change is not None else None, mdc=f.mdc,
+                    real_change=change.real if change is not None else None,
+                )
+            )
+        return PatientProgress(patient_id=patient_id, visits=records, trends=tuple(rows), self_checks=checks)
 
     def save_self_check(self, patient_id: str, summary: CoachSummary) -> None:
-        """Save a self-check's summary (movement, repetitions, largest angles) to the record."""
-        with self._lock:
-            self._records["self_checks"].append(
-                {
-                    "patient_id": patient_id,
-                    "time": dt.datetime.now().isoformat(timespec="seconds"),
-                    **asdict(summary),
-                }
-            )
-            self._save()
+        """Save a self-check's summary (movement, repetitions, largest angles) to the patient's record."""
+        from assess.records import attach_file, get_patient
+
+        now = dt.datetime.now().astimezone()
+        record = {"patient_id": patient_id, "time": now.isoformat(timespec="seconds"), **asdict(summary)}
+        with self._db() as db:
+            get_patient(db, patient_id)  # one-line error for an unknown patient
+            attach_file(
+                db, patient_id, kind="selfcheck", name=f"self-check-{now.strftime('%Y%m%dT%H%M%S%f')}.json",
+                content=json.dumps(record).encode("utf-8"), media_type="application/json",
+            )  # fmt: skip
 
     def live_session(self, movement: str) -> Any:
         """A live self-check on the shipped (or given) pose model."""

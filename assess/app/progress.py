@@ -8,6 +8,7 @@ import streamlit as st
 
 from assess.app import state
 from assess.app.backend import TrendRow
+from assess.reporting.json_report import rounded
 
 
 def flag(row: TrendRow) -> str:
@@ -39,9 +40,9 @@ def page() -> None:
                 "figure": r.display,
                 "side": r.side or "",
                 "unit": r.unit,
-                "first": r.values[0],
-                "latest": r.values[-1],
-                "change": None if r.change is None else round(r.change, 1),
+                "first": rounded(r.values[0], r.unit),
+                "latest": rounded(r.values[-1], r.unit),
+                "change": None if r.change is None else rounded(r.change, r.unit),
                 "MDC": r.mdc,
                 "verdict": flag(r),
             }

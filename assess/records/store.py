@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from assess.session import Patient, Session, Visit
 
 #: Kinds of files kept for a patient.
-FILE_KINDS: Final = ("landmarks", "pdf", "fhir", "other")
+FILE_KINDS: Final = ("landmarks", "pdf", "fhir", "selfcheck", "other")
 LANDMARKS_MEDIA_TYPE: Final = "application/x-npz"
 
 
@@ -434,6 +434,16 @@ def attach_file(
 
 
 # ----------------------------------------------------------------------------------- queries
+
+
+def list_files(db: Database, patient_id: str, /, *, kind: str) -> list[tuple[str, bytes]]:
+    """A patient's kept files of one kind (name and content), oldest first."""
+    with db.transaction() as s:
+        patient = _patient_row(s, patient_id)
+        rows = s.scalars(
+            select(FileRow).where(FileRow.patient_pk == patient.id, FileRow.kind == kind).order_by(FileRow.id)
+        ).all()
+        return [(r.name, bytes(r.content)) for r in rows]
 
 
 def measurements(

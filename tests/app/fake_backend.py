@@ -74,3 +74,6 @@ class FakeBackend(LocalBackend):
 
     def export_fhir(self, session: Session) -> bytes | None:
         return json.dumps({"resourceType": "Bundle", "entry": len(session.items)}).encode()
+
+    def annotated_video(self, assessment: Assessment) -> Path | None:
+        return None  # the synthetic clips are not videos

@@ -54,7 +54,11 @@ def streamlit_server(
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = {**os.environ, "ASSESS_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ, "ASSESS_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO),
+        # The app's patient records: a SQLite file of the test's own.
+        "ASSESS_DATABASE_URL": str(data_dir / "records.sqlite3"),
+    }  # fmt: skip
     if tmp_dir is not None:
         env["TMPDIR"] = str(tmp_dir)
     with log.open("wb") as out:

@@ -196,18 +196,14 @@ def test_choices_survive_moving_between_pages() -> None:
 
 
 def test_progress_flags_a_change_beyond_the_mdc() -> None:
-    from dataclasses import asdict
+    import datetime as dt
 
-    from assess.app.backend import FigureValue, VisitRecord
+    from tests.records.sessions import session
 
     be = FakeBackend()
     at = _create_patient(_app(be))
     # An earlier visit on record: trunk flexion 50 deg (the synthetic clip now reads 80).
-    earlier = VisitRecord(
-        visit_id="old", patient_id="LBP-0042", date="2025-06-01", therapist=None, notes=None,
-        figures=(FigureValue(movement="forward_bend", name="trunk_flexion_rom", side=None, value=50.0, unit="deg"),),
-    )  # fmt: skip
-    be._records["visits"].append(asdict(earlier))
+    be.save_visit(session("LBP-0042", dt.date(2025, 6, 1), (50.0,)))
     _by_key(at.get("file_uploader"), "clips_upload").set_value(
         [("bend.mp4", b"forward_bend clip", "video/mp4")]
     )

@@ -91,10 +91,12 @@ def _prepare(tmp_path: Path) -> tuple[Path, Path]:
     make_y4m(CLIP, y4m, lead_in_s=LEAD_IN_S)
     out = tmp_path / "out"
     (out / "data").mkdir(parents=True)
-    # A patient on record (the stand-in records file of assess/app/backend.py).
-    records = {"patients": {"P-LIVE": {"patient_id": "P-LIVE", "name": None, "birth_year": None, "height_cm": None}},
-               "visits": [], "self_checks": []}  # fmt: skip
-    (out / "data" / "records.json").write_text(json.dumps(records))
+    # A patient on record, in the records database the served app uses (tests/app/server.py).
+    from assess.records import add_patient, open_database
+    from assess.session import Patient
+
+    with open_database(str(out / "data" / "records.sqlite3")) as db:
+        add_patient(db, Patient(patient_id="P-LIVE"))
     return y4m, out
 
 
@@ -134,7 +136,9 @@ def test_live_counter_counts_the_rendered_repetitions(namespace: str, tmp_path: 
     print(f"live: {fps:.1f} frames/s analysed and drawn over {last['video_s']:.1f} s of video")
     assert fps >= MIN_LIVE_FPS, fps
     # Stop, then save: the summary lands in the patient's record.
-    saved = json.loads((out / "data" / "records.json").read_text())["self_checks"]
+    from assess.app.backend import LocalBackend
+
+    saved = LocalBackend(database=str(out / "data" / "records.sqlite3")).progress("P-LIVE").self_checks
     assert len(saved) == 1
     assert saved[0]["patient_id"] == "P-LIVE"
     assert saved[0]["movement"] == "side_bend"
