@@ -71,7 +71,17 @@ def test_therapist_uploads_a_rendered_clip_and_reads_true_figures(tmp_path: Path
         page.get_by_role("heading", name=re.compile("Side bends - ")).scroll_into_view_if_needed()
         shot = tmp_path / "therapist_review.png"
         page.screenshot(path=str(shot), full_page=False)
+        # The intake summary for the chart, downloaded as the therapist would.
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="PDF", exact=True).click()
+        pdf_path = tmp_path / "intake.pdf"
+        download.value.save_as(pdf_path)
         browser.close()
+    from pypdf import PdfReader
+
+    pdf_text = "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
+    assert "LBP-0007" in pdf_text
+    assert display in pdf_text
     assert set(rows) == {"left", "right"}, rows
     for side, value in rows.items():
         error = value - true_peak[side]
