@@ -9,21 +9,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assess.assessment import Assessment
-from assess.io.model import ModelInfo
-from assess.io.video import VideoInfo
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import ForwardBend, Rotation, SideBend
 from assess.pipeline import Extraction
 from assess.registry import REGISTRY
 from assess.reporting.json_report import report_document, write_report
-from assess.tracking import TrackingReport
+from tests.extraction import synthetic_extraction
 from tests.gait.walker import record, side_camera, straight_walk
 from tests.spine.synthetic import Camera, movement
 
@@ -50,22 +47,7 @@ VIDEO_KEYS = {"path": str, "fps": float, "n_frames": int, "duration_s": float, "
 
 
 def _extraction(series: LandmarkSeries) -> Extraction:
-    n = len(series.time_s)
-    duration_s = float(series.time_s[-1] - series.time_s[0])
-    video = VideoInfo(
-        path="synthetic.mp4",
-        fps=(n - 1) / duration_s,
-        n_frames=n,
-        duration_s=duration_s,
-        width_px=int(series.frame_size_px[0]),
-        height_px=int(series.frame_size_px[1]),
-        rotation_deg=0,
-    )
-    model = ModelInfo(path=Path("pose_landmarker_full.task"), name="pose_landmarker_full", sha256="0" * 64)
-    tracking = TrackingReport(max_people_seen=1, subject_frames=n, rejected_frames=0)
-    return Extraction(
-        series=series, video=video, video_sha256="1" * 64, model=model, tracking=tracking, warnings=()
-    )
+    return synthetic_extraction(series, sha="1" * 64)
 
 
 def _side_bend() -> tuple[LandmarkSeries, object, AnalysisContext]:

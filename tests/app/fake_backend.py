@@ -8,15 +8,13 @@ from typing import Any
 
 from assess.app.backend import LocalBackend, ProgressFn
 from assess.assessment import Assessment
-from assess.io.model import ModelInfo
-from assess.io.video import VideoInfo
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.pipeline import Extraction
 from assess.registry import REGISTRY
 from assess.session import Session
 from assess.suggest import Suggestion, suggest
-from assess.tracking import TrackingReport
+from tests.extraction import synthetic_extraction
 from tests.spine.synthetic import Camera, movement
 
 
@@ -27,17 +25,7 @@ def _series(name: str) -> LandmarkSeries:
 
 
 def _extraction(series: LandmarkSeries, name: str) -> Extraction:
-    n = len(series.time_s)
-    duration_s = float(series.time_s[-1] - series.time_s[0])
-    video = VideoInfo(
-        path=name, fps=(n - 1) / duration_s, n_frames=n, duration_s=duration_s,
-        width_px=int(series.frame_size_px[0]), height_px=int(series.frame_size_px[1]), rotation_deg=0,
-    )  # fmt: skip
-    model = ModelInfo(path=Path("pose_landmarker_full.task"), name="pose_landmarker_full", sha256="0" * 64)
-    tracking = TrackingReport(max_people_seen=1, subject_frames=n, rejected_frames=0)
-    return Extraction(
-        series=series, video=video, video_sha256="1" * 64, model=model, tracking=tracking, warnings=()
-    )
+    return synthetic_extraction(series, path=name, sha="1" * 64)
 
 
 class FakeBackend(LocalBackend):

@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from functools import cache
-from pathlib import Path
 
 from assess.assessment import Assessment
-from assess.io.model import ModelInfo
-from assess.io.video import VideoInfo
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import ForwardBend
 from assess.pipeline import Extraction
 from assess.session import Patient, Session, SessionItem, Visit
-from assess.tracking import TrackingReport
+from tests.extraction import synthetic_extraction
 from tests.spine.synthetic import Camera, movement
 
 HEIGHT_CM = 175.0
 
 
 def _extraction(series: LandmarkSeries, clip: str) -> Extraction:
-    n = len(series.time_s)
-    duration_s = float(series.time_s[-1] - series.time_s[0])
-    video = VideoInfo(
-        path=clip, fps=(n - 1) / duration_s, n_frames=n, duration_s=duration_s,
-        width_px=int(series.frame_size_px[0]), height_px=int(series.frame_size_px[1]), rotation_deg=0,
-    )  # fmt: skip
-    model = ModelInfo(path=Path("pose_landmarker_full.task"), name="pose_landmarker_full", sha256="0" * 64)
-    tracking = TrackingReport(max_people_seen=1, subject_frames=n, rejected_frames=0)
-    return Extraction(series=series, video=video, video_sha256=hashlib.sha256(clip.encode()).hexdigest(), model=model,
-                      tracking=tracking, warnings=())  # fmt: skip
+    return synthetic_extraction(series, path=clip)
 
 
 @cache

@@ -10,19 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from assess.assessment import Assessment
-from assess.io.model import ModelInfo
-from assess.io.video import VideoInfo
 from assess.landmarks import LandmarkSeries
 from assess.movements.base import AnalysisContext
 from assess.movements.spine import ForwardBend, Rotation, SideBend
 from assess.pipeline import Extraction
 from assess.registry import REGISTRY
 from assess.session import Patient, Session, SessionItem, Visit
-from assess.tracking import TrackingReport
+from tests.extraction import synthetic_extraction
 from tests.gait.walker import record, side_camera, straight_walk
 from tests.spine.synthetic import Camera, movement
 
@@ -36,22 +33,7 @@ NAMED_CLIP = "/clinic/2024/quimbleworth_twist.mp4"
 
 
 def _extraction(series: LandmarkSeries, *, path: str, sha: str, warnings: tuple[str, ...]) -> Extraction:
-    n = len(series.time_s)
-    duration_s = float(series.time_s[-1] - series.time_s[0])
-    video = VideoInfo(
-        path=path,
-        fps=(n - 1) / duration_s,
-        n_frames=n,
-        duration_s=duration_s,
-        width_px=int(series.frame_size_px[0]),
-        height_px=int(series.frame_size_px[1]),
-        rotation_deg=0,
-    )
-    model = ModelInfo(path=Path("pose_landmarker_full.task"), name="pose_landmarker_full", sha256=MODEL_SHA)
-    tracking = TrackingReport(max_people_seen=1, subject_frames=n, rejected_frames=0)
-    return Extraction(
-        series=series, video=video, video_sha256=sha, model=model, tracking=tracking, warnings=warnings
-    )
+    return synthetic_extraction(series, path=path, sha=sha, model_sha=MODEL_SHA, warnings=warnings)
 
 
 def _side_bend() -> tuple[LandmarkSeries, Any, AnalysisContext]:
