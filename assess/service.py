@@ -41,17 +41,6 @@ def known_movements() -> list[str]:
     return sorted(REGISTRY)
 
 
-def _cached(extraction: Extraction) -> CachedLandmarks:
-    return CachedLandmarks(
-        series=extraction.series,
-        video=extraction.video.to_dict(),
-        video_sha256=extraction.video_sha256,
-        model=extraction.model.to_dict(),
-        tracking=tracking_dict(extraction.tracking),
-        frame_step=extraction.frame_step,
-    )
-
-
 def _from_cache(
     video: Path,
     cache: Path,
@@ -211,15 +200,15 @@ def annotate_clip(
     return out
 
 
-def cached_landmarks(assessment: Assessment, /) -> CachedLandmarks:
-    """The landmark cache of an assessment's clip."""
+def cached_landmarks(source: Extraction | Assessment, /) -> CachedLandmarks:
+    """The landmark cache of a clip read (an extraction) or analysed (an assessment)."""
     return CachedLandmarks(
-        series=assessment.series,
-        video=assessment.video.to_dict(),
-        video_sha256=assessment.video_sha256,
-        model=assessment.model.to_dict(),
-        tracking=tracking_dict(assessment.tracking),
-        frame_step=assessment.frame_step,
+        series=source.series,
+        video=source.video.to_dict(),
+        video_sha256=source.video_sha256,
+        model=source.model.to_dict(),
+        tracking=tracking_dict(source.tracking),
+        frame_step=source.frame_step,
     )
 
 
@@ -276,7 +265,7 @@ def save_clip_landmarks(
     extraction = extract_landmarks(
         video, model_path=model_path, point_px=point_px, workers=workers, progress=progress
     )
-    save_landmarks(output, _cached(extraction))
+    save_landmarks(output, cached_landmarks(extraction))
     return extraction
 
 
@@ -298,5 +287,5 @@ def record_webcam(
             if frame.time_s >= seconds:
                 break
         extraction = session.extraction(source=f"webcam:{index}")
-    save_landmarks(output, _cached(extraction))
+    save_landmarks(output, cached_landmarks(extraction))
     return extraction

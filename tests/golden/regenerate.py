@@ -166,16 +166,10 @@ def _messy_clip(tmp: Path) -> tuple[Path, Any]:
 
 def _extract(clip: Path, *, max_people: int | None = None) -> CachedLandmarks:
     """The real pose model over a clip, as the landmark file ``assess landmarks`` writes."""
-    from assess.pipeline import extract_landmarks, tracking_dict
+    from assess.pipeline import extract_landmarks
+    from assess.service import cached_landmarks
 
-    ex = extract_landmarks(clip, workers=1, max_people=max_people)
-    return CachedLandmarks(
-        series=ex.series,
-        video=ex.video.to_dict(),
-        video_sha256=ex.video_sha256,
-        model=ex.model.to_dict(),
-        tracking=tracking_dict(ex.tracking),
-    )
+    return cached_landmarks(extract_landmarks(clip, workers=1, max_people=max_people))
 
 
 def _make_real(clip: Path) -> Callable[[Path], tuple[CachedLandmarks, None]]:
