@@ -24,14 +24,10 @@ def page() -> None:
     """The progress page."""
     st.header("Progress")
     be = state.backend()
-    ids = [p.patient_id for p in be.patients()]
-    if not ids:
+    pid = state.pick_patient("Patient", key="progress_patient")
+    if pid is None:
         st.info("No patient on record yet.")
         return
-    current = state.get("patient_id")
-    pid = st.selectbox(
-        "Patient", ids, index=ids.index(current) if current in ids else 0, key="progress_patient"
-    )
     prog = be.progress(pid)
     st.caption(f"{len(prog.visits)} visit(s) on record")
     if prog.trends:

@@ -64,14 +64,10 @@ def show_summary(summary: CoachSummary) -> None:
 def save_box(summary: CoachSummary) -> None:
     """Save the summary to the patient's record."""
     be = state.backend()
-    ids = [p.patient_id for p in be.patients()]
-    if not ids:
+    pid = state.pick_patient("Your patient id", key="sc_patient")
+    if pid is None:
         st.caption("No patient record on this computer yet: ask your therapist to create one.")
         return
-    current = state.get("patient_id")
-    pid = st.selectbox(
-        "Your patient id", ids, index=ids.index(current) if current in ids else 0, key="sc_patient"
-    )
     if st.button("Save to my record", type="primary", key="sc_save"):
         be.save_self_check(pid, summary)
         st.session_state["sc_saved"] = pid

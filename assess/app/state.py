@@ -101,3 +101,12 @@ def keep(key: str, value: Any) -> None:
 def get(key: str, default: Any = None) -> Any:
     """A session-state value."""
     return st.session_state.get(key, default)
+
+
+def pick_patient(label: str, /, *, key: str) -> str | None:
+    """A select box of the patients on record (the current one first chosen); None when there are none."""
+    ids = [p.patient_id for p in backend().patients()]
+    if not ids:
+        return None
+    current = get("patient_id")
+    return str(st.selectbox(label, ids, index=ids.index(current) if current in ids else 0, key=key))
