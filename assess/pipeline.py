@@ -39,12 +39,6 @@ ANALYSIS_MAX_SIDE_PX = 1280
 #: video mode (single images miss people the tracker finds).
 PEOPLE_SCAN_BURSTS = 8
 PEOPLE_SCAN_BURST_FRAMES = 5
-#: The spine movements are low-passed at 6 Hz (:mod:`assess.conditioning`) and last seconds;
-#: frames at least this often (6 Hz at Nyquist) carry all of that band. Gait is never sampled
-#: sparsely: its events need every frame.
-SPINE_RATE_HZ = 12.0
-#: The movements analysed from every frame.
-EVERY_FRAME_MOVEMENTS = frozenset({"gait"})
 #: With nobody found for this long, the model looks at frames only this far apart
 #: (see :class:`assess.io.pose.EmptyProbe`).
 EMPTY_AFTER_S = 0.5
@@ -66,11 +60,6 @@ class Extraction:
     tracking: TrackingReport
     warnings: tuple[str, ...]
     frame_step: int = 1
-
-
-def analysis_rate_hz(movement: str) -> float | None:
-    """Frames per second the analysis of ``movement`` needs from the model; None: every frame."""
-    return None if movement in EVERY_FRAME_MOVEMENTS else SPINE_RATE_HZ
 
 
 def frame_step_for(fps: float, target_rate_hz: float | None) -> int:
@@ -339,7 +328,7 @@ def extract_landmarks(
     workers : int, optional
         Processes for long clips; default: the number of CPU cores.
     target_rate_hz : float, optional
-        Frames per second the analysis needs (:func:`analysis_rate_hz` of the movement): the
+        Frames per second the analysis needs (its analyzer's ``model_rate_hz``): the
         model then looks only at every k-th frame, k = floor(fps / target_rate_hz), and the
         series holds those frames with their real timestamps. Default: every frame.
     progress : callable, optional

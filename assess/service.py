@@ -20,7 +20,6 @@ from assess.movements.base import AnalysisContext
 from assess.pipeline import (
     Extraction,
     ProgressFn,
-    analysis_rate_hz,
     extract_landmarks,
     frame_step_for,
     sha256_of,
@@ -106,7 +105,7 @@ def assess_clip(
     """
     if movement not in REGISTRY:
         raise InputError(f"unknown movement {movement!r}; choose one of: {', '.join(known_movements())}")
-    rate_hz = analysis_rate_hz(movement)
+    rate_hz = REGISTRY[movement]().model_rate_hz
     extraction = (
         _from_cache(video, landmarks_cache, model_path, point_px, rate_hz) if landmarks_cache else None
     )

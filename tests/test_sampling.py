@@ -10,17 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assess.gait import Gait
 from assess.io.cache import CachedLandmarks, load_landmarks, save_landmarks
 from assess.io.model import SHIPPED_PATH
 from assess.io.pose import EmptyProbe
 from assess.io.video import iter_frames, iter_pending
-from assess.movements.base import AnalysisContext
-from assess.pipeline import (
-    EVERY_FRAME_MOVEMENTS,
-    SPINE_RATE_HZ,
-    analysis_rate_hz,
-    frame_step_for,
-)
+from assess.movements.base import SLOW_MOVEMENT_RATE_HZ, AnalysisContext
+from assess.pipeline import frame_step_for
 from assess.registry import REGISTRY
 from tests.synthetic import series_from_bodies, still
 
@@ -36,21 +32,21 @@ BALANCING_LEFT_BEND_DEG = 44.3
 
 @pytest.mark.parametrize(("fps", "step"), [(60.0, 5), (59.7, 4), (30.0, 2), (25.0, 2), (24.0, 2), (12.0, 1)])
 def test_the_spine_step_keeps_at_least_the_spine_rate(fps: float, step: int) -> None:
-    assert frame_step_for(fps, SPINE_RATE_HZ) == step
-    assert fps / step >= SPINE_RATE_HZ
+    assert frame_step_for(fps, SLOW_MOVEMENT_RATE_HZ) == step
+    assert fps / step >= SLOW_MOVEMENT_RATE_HZ
 
 
 @pytest.mark.parametrize("fps", [24.0, 30.0, 59.7, 60.0, 120.0, math.nan])
 def test_gait_is_never_sampled_sparsely(fps: float) -> None:
-    assert "gait" in EVERY_FRAME_MOVEMENTS
-    assert analysis_rate_hz("gait") is None
-    assert frame_step_for(fps, analysis_rate_hz("gait")) == 1
+    assert Gait().model_rate_hz is None
+    assert frame_step_for(fps, Gait().model_rate_hz) == 1
 
 
-def test_every_other_movement_is_sampled_at_the_spine_rate() -> None:
-    for name in REGISTRY:
-        if name not in EVERY_FRAME_MOVEMENTS:
-            assert analysis_rate_hz(name) == SPINE_RATE_HZ, name
+def test_every_other_movement_is_sampled_at_the_slow_movement_rate() -> None:
+    rates = {name: make().model_rate_hz for name, make in REGISTRY.items()}
+    assert rates.pop("gait") is None
+    assert set(rates) == {"posture", "forward_bend", "extension", "side_bend", "rotation"}
+    assert set(rates.values()) == {SLOW_MOVEMENT_RATE_HZ}
 
 
 def test_a_sparse_step_keeps_the_real_timestamps_of_every_kth_frame() -> None:
@@ -120,11 +116,13 @@ def test_the_service_does_not_reuse_a_sparse_cache_for_gait(tmp_path: Path) -> N
         video_sha256=sha256_of(SAMPLE),
         model=model.to_dict(),
         tracking={"point_px": None},
-        frame_step=frame_step_for(fps, SPINE_RATE_HZ),
+        frame_step=frame_step_for(fps, SLOW_MOVEMENT_RATE_HZ),
     )
     save_landmarks(tmp_path / "landmarks.npz", cache)
-    assert _from_cache(SAMPLE, tmp_path / "landmarks.npz", None, None, analysis_rate_hz("gait")) is None
-    reused = _from_cache(SAMPLE, tmp_path / "landmarks.npz", None, None, analysis_rate_hz("forward_bend"))
+    assert _from_cache(SAMPLE, tmp_path / "landmarks.npz", None, None, Gait().model_rate_hz) is None
+    reused = _from_cache(
+        SAMPLE, tmp_path / "landmarks.npz", None, None, REGISTRY["forward_bend"]().model_rate_hz
+    )
     assert reused is not None
     assert reused.frame_step == cache.frame_step
 
@@ -140,8 +138,8 @@ def test_sparse_forward_bend_stays_within_its_documented_error() -> None:
 
     truth = json.loads(SAMPLE.with_name(SAMPLE.name + ".truth.json").read_text())
     full = extract_landmarks(SAMPLE, workers=1)
-    sparse = extract_landmarks(SAMPLE, workers=1, target_rate_hz=SPINE_RATE_HZ)
-    assert sparse.frame_step == frame_step_for(truth["fps"], SPINE_RATE_HZ) > 1
+    sparse = extract_landmarks(SAMPLE, workers=1, target_rate_hz=SLOW_MOVEMENT_RATE_HZ)
+    assert sparse.frame_step == frame_step_for(truth["fps"], SLOW_MOVEMENT_RATE_HZ) > 1
     assert sparse.series.n_frames < 0.6 * full.series.n_frames
     true_peaks = [r["peak_value"] for r in truth["repetitions"]]
     for ex in (full, sparse):
@@ -164,7 +162,7 @@ def test_sparse_side_bend_of_a_real_clip_matches_every_frame() -> None:
 
     clip = FOOTAGE / "pose2sim_s00" / "S00_P00_T01_BalancingTrial" / "cam02.mp4"
     values = []
-    for rate in (None, SPINE_RATE_HZ):
+    for rate in (None, SLOW_MOVEMENT_RATE_HZ):
         series = extract_landmarks(clip, workers=1, target_rate_hz=rate).series
         result = REGISTRY["side_bend"]().analyze(series, AnalysisContext())
         values.append(result.measurement("lateral_flexion_rom", side="left").value)

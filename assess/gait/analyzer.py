@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from assess.catalogue import norms_for
 from assess.conditioning import Conditioning
@@ -126,6 +126,11 @@ class Gait:
             min_step_s=self.min_step_s,
             max_camera_speed_fraction=self.max_camera_speed_fraction,
         )
+
+    #: Every frame: contacts are timed to the frame, and the model itself tracks feet worse when
+    #: it sees fewer frames (the real 60 fps walk at every other frame: both legs drawn on one
+    #: foot around a contact, which then went to the wrong foot).
+    model_rate_hz: ClassVar[float | None] = None
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Find steady passes, their events and steps, and the gait figures they support."""

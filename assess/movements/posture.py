@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from assess.catalogue import norms_for
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext
+from assess.movements.base import SLOW_MOVEMENT_RATE_HZ, AnalysisContext
 from assess.quality import assess_quality
 from assess.results import MovementResult, NeutralRecord
 from assess.stance import StillWindow, find_still_windows
@@ -76,6 +77,9 @@ class Posture:
     still_speed_torso_per_s: float = 0.25
     min_standing_s: float = 1.0
     upright_tolerance_deg: float = 8.0
+
+    #: Slow movements, low-passed at 6 Hz: 12 frames a second carry all of it.
+    model_rate_hz: ClassVar[float] = SLOW_MOVEMENT_RATE_HZ
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Measure posture figures over quiet standing; withhold what the view cannot give."""

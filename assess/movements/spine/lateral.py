@@ -8,13 +8,14 @@ camera who bends toward image-left bends to their right; from behind it is the r
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext
+from assess.movements.base import SLOW_MOVEMENT_RATE_HZ, AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
@@ -70,6 +71,9 @@ class SideBend:
     conditioning: Conditioning = field(default_factory=Conditioning)
     repetition_rules: RepetitionRules = field(default_factory=lambda: RepetitionRules(sided=True))
     upright_limit_deg: float = 12.0
+
+    #: Slow movements, low-passed at 6 Hz: 12 frames a second carry all of it.
+    model_rate_hz: ClassVar[float] = SLOW_MOVEMENT_RATE_HZ
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Measure every side bend from the patient's neutral."""

@@ -26,13 +26,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Final
+from typing import ClassVar, Final
 
 import numpy as np
 
 from assess.conditioning import Conditioning
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext
+from assess.movements.base import SLOW_MOVEMENT_RATE_HZ, AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
@@ -210,6 +210,9 @@ class Rotation:
             )
             signed[sel] = direction * sig["shoulder_2d"][sel] - sig["pelvis"][sel]
         return signed
+
+    #: Slow movements, low-passed at 6 Hz: 12 frames a second carry all of it.
+    model_rate_hz: ClassVar[float] = SLOW_MOVEMENT_RATE_HZ
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Estimate every twist from the patient's neutral."""

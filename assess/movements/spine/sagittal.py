@@ -17,7 +17,7 @@ import numpy as np
 from assess.conditioning import Conditioning
 from assess.geometry import inclination_deg, joint_angle_deg, wrap_deg
 from assess.landmarks import LandmarkSeries
-from assess.movements.base import AnalysisContext
+from assess.movements.base import SLOW_MOVEMENT_RATE_HZ, AnalysisContext
 from assess.movements.spine.common import (
     FloatArray,
     finite_or_none,
@@ -59,6 +59,9 @@ class _SagittalBend:
     _word: ClassVar[str] = ""
     _signal: ClassVar[str] = ""
     _figures: ClassVar[tuple[str, ...]] = ()
+
+    #: Slow movements, low-passed at 6 Hz: 12 frames a second carry all of it.
+    model_rate_hz: ClassVar[float] = SLOW_MOVEMENT_RATE_HZ
 
     def analyze(self, series: LandmarkSeries, /, context: AnalysisContext) -> MovementResult:
         """Measure every repetition from the patient's neutral; see the class docstring."""
