@@ -332,8 +332,8 @@ def movements() -> None:
         typer.echo(name)
 
 
-# --- records: `assess patient ...`, `assess visit ...` (assess/records/cli.py) -----------------
-from assess.records.cli import patient_app, visit_app  # noqa: E402
+# --- records: `assess patient ...`, `assess visit ...` (assess/records_cli.py) -----------------
+from assess.records_cli import patient_app, visit_app  # noqa: E402
 
 app.add_typer(patient_app, name="patient")
 app.add_typer(visit_app, name="visit")

@@ -78,6 +78,25 @@ def _from_cache(
     )
 
 
+#: Imported while the pose model runs rather than before it starts (half a second of start-up).
+_ANALYSIS_IMPORTS = ("scipy.signal",)
+
+
+def _import_in_background(names: Sequence[str]) -> None:
+    """Import modules the analysis will need in a daemon thread, while the pose workers run."""
+    import importlib
+    import threading
+
+    def run() -> None:
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except BaseException:  # noqa: BLE001 - the analysis imports it again and reports
+            pass
+
+    threading.Thread(target=run, name="assess-imports", daemon=True).start()
+
+
 def run_analysis(extraction: Extraction, movement: str, context: AnalysisContext) -> MovementResult:
     """Run one registered analyzer on an extraction (un-mirroring a mirrored clip first)."""
     if movement not in REGISTRY:
@@ -111,6 +130,7 @@ def assess_clip(
     )
     reused = extraction is not None
     if extraction is None:
+        _import_in_background(_ANALYSIS_IMPORTS)
         extraction = extract_landmarks(
             video, model_path=model_path, point_px=point_px, workers=workers, target_rate_hz=rate_hz,
             progress=progress,

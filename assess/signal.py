@@ -11,7 +11,6 @@ from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import butter, sosfiltfilt
 
 from assess.landmarks import INDEX, LandmarkSeries
 
@@ -149,6 +148,10 @@ def lowpass(
     n = out.shape[0]
     if n < 4:
         return out
+    # Imported here: scipy.signal takes half a second to import, which a command would otherwise
+    # spend before its pose workers start (assess.service imports it while they run).
+    from scipy.signal import butter, sosfiltfilt
+
     fs = 1.0 / float(np.median(np.diff(time_s)))
     cutoff = min(cutoff_hz, 0.8 * fs / 2.0)
     # filtfilt applies the filter twice: half the order per pass gives the stated order.

@@ -10,13 +10,17 @@ Without arguments it benchmarks a default list, made in a temporary folder (neve
   backward to 16 s;
 - ``portrait``: a real 1080x1920 60 fps clip of the multi-view footage (1.65 s), as it is;
 - ``rendered``: the project's rendered forward bend scaled to 1920x1080 30 fps, played forward and
-  backward to 16 s.
+  backward to 16 s;
+- ``walk_1080p60_64s``: the walk looped to 62 s plus 2 s with nobody (64 s, four times the
+  first), for the forward bend only: memory must not grow with the clip.
 
 For each clip and movement it prints: decoding alone, the pose model alone (one landmarker,
 ``num_poses=1``, frames already decoded: the one-model ceiling), the whole command
 ``assess analyze CLIP --movement M`` run as a new process (start-up included; median of
 ``--runs``), its ratio to real time and to the one-model ceiling, the start-up (command start to
-the first frame through the model) and the peak memory of the largest process.
+the first frame through the model) and the peak memory of the command: the proportional set
+size (PSS: shared pages split between the processes that share them) summed over the command's
+process and its pose workers, sampled every 50 ms, the largest of the runs.
 """
 
 from __future__ import annotations
@@ -137,8 +141,37 @@ def ceilings_of(clip: Path) -> tuple[float, float]:
     return float(dec), float(pose)
 
 
+def _process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (read from /proc)."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, ppid in parent.items() if ppid in frontier]
+        tree += frontier
+    return tree
+
+
+def tree_pss_mb(root: int) -> float:
+    """Proportional set size of ``root`` and its descendants, summed (MB)."""
+    total_kb = 0
+    for pid in _process_tree(root):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        total_kb += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total_kb / 1024
+
+
 def run_command(clip: Path, movement: str, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB, largest process) of one ``assess analyze`` run."""
+    """Wall seconds and peak memory (MB, PSS summed over the command's processes) of one run."""
     exe = Path(sys.executable).with_name("assess")
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -146,12 +179,14 @@ def run_command(clip: Path, movement: str, out: Path) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_pss_mb(proc.pid))
+        time.sleep(0.05)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"assess analyze {clip} --movement {movement} exited with {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, peak
 
 
 def startup_s(clip: Path, movement: str, out: Path) -> float:
@@ -186,6 +221,9 @@ def default_cases(footage: Path, tmp: Path) -> list[tuple[str, Path, str]]:
         size=(1920, 1080),
     )
     cases.append(("rendered", rendered, "forward_bend"))
+    if walk.is_file():
+        longer = make_looped(walk, tmp / "walk_1080p60_64s.mp4", seconds=62.0, empty_s=2.0)
+        cases.append(("walk_1080p60_64s", longer, "forward_bend"))
     return cases
 
 

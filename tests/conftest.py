@@ -31,11 +31,13 @@ def write_clip(
     codec: str = "libx264",
     b_frames: int | None = None,
     index_first: bool = False,
+    key_every: int | None = None,
 ) -> Path:
     """Write RGB frames (H.264 by default); explicit ``times_s`` give a variable frame rate.
 
     ``b_frames`` sets the encoder's B-frame count (None: its default); ``index_first`` puts an
-    mp4's index (moov) before the media data, as a streamed or "fast start" file has it.
+    mp4's index (moov) before the media data, as a streamed or "fast start" file has it;
+    ``key_every`` makes every that many frames a key frame and no others.
     """
     height, width = frames[0].shape[:2]
     with av.open(str(path), "w", options={"movflags": "faststart"} if index_first else {}) as out:
@@ -44,8 +46,12 @@ def write_clip(
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.time_base = tb
         stream.codec_context.time_base = tb
+        options = {}
         if b_frames is not None:
-            stream.options = {"bf": str(b_frames)}
+            options["bf"] = str(b_frames)
+        if key_every is not None:
+            options.update(g=str(key_every), keyint_min=str(key_every), sc_threshold="0")
+        stream.options = options
         if rotation_deg:
             stream.set_display_rotation(rotation_deg)
         for i, rgb in enumerate(frames):

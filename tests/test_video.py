@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from assess.errors import InputError
-from assess.io.video import iter_frames, probe
+from assess.io.video import iter_frames, prefetched, probe
 from tests.conftest import marker_frames, write_clip
 
 
@@ -61,6 +62,34 @@ def test_segments_join_without_seam(tmp_path: Path) -> None:
         f.time_s for f in iter_frames(clip, start_s=cut)
     ]
     assert parts == whole
+
+
+def test_a_start_may_snap_back_to_the_key_frame_before_it(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "k.mp4", marker_frames(90), fps=30, key_every=30)  # keys at 0, 1, 2 s
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        keys = [float(p.pts * stream.time_base) for p in container.demux(stream) if p.is_keyframe]
+    assert keys == pytest.approx([0.0, 1.0, 2.0])
+    first = next(iter_frames(clip, start_s=1.5, snap_back_s=0.6))
+    assert first.time_s == pytest.approx(1.0)
+    # Too far back: the exact start, as without snapping.
+    assert next(iter_frames(clip, start_s=1.5, snap_back_s=0.4)).time_s == pytest.approx(1.5, abs=1e-3)
+    assert next(iter_frames(clip, start_s=1.5)).time_s == pytest.approx(1.5, abs=1e-3)
+    # Snapping never starts later than asked, nor past the end.
+    assert [f.time_s for f in iter_frames(clip, start_s=1.5, end_s=1.6, snap_back_s=0.6)][-1] < 1.6
+
+
+def test_prefetched_keeps_the_order_and_raises_the_producers_error() -> None:
+    assert list(prefetched(iter(range(50)), depth=3)) == list(range(50))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise InputError("the clip ends in a damaged packet")
+
+    items = prefetched(failing())
+    assert next(items) == 1
+    with pytest.raises(InputError, match="damaged packet"):
+        next(items)
 
 
 def test_frames_stream_contiguous_rgb(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import find_peaks
 
 from assess.gait.smoothing import moving_median, odd_frames
 from assess.landmarks import INDEX, LandmarkSeries
@@ -100,6 +99,8 @@ def find_crossings(
     least ``min_separation`` yardsticks higher (the limbs were apart before and after). Its
     instant is refined between frames; ``indices`` are the first frames after it.
     """
+    from scipy.signal import find_peaks  # imported where used: see assess.signal.lowpass
+
     raw = np.abs(forward_l - forward_r) / scale_px
     sep = moving_median(raw, odd_frames(smooth_s, time_s))
     filled = sep.copy()

@@ -13,14 +13,14 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from assess.candidates import CandidateFrames
 from assess.errors import InputError
 from assess.io.model import ModelInfo
-from assess.io.video import Frame, PendingFrame
+from assess.io.video import Frame, PendingFrame, prefetched
 from assess.landmarks import N_LANDMARKS
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -154,40 +154,8 @@ class PoseEstimator:
         return image_px, world_m, vis
 
 
-T = TypeVar("T")
 #: Frame times are rounded by the container: intervals are compared within this.
 _TIME_TOLERANCE_S = 1e-6
-
-
-def _prefetched(items: Iterator[T], depth: int = 4) -> Iterator[T]:
-    """Decode in a background thread so decoding overlaps inference (both release the GIL)."""
-    import queue
-    import threading
-
-    q: queue.Queue[T | BaseException | None] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for f in items:
-                if stop.is_set():
-                    return
-                q.put(f)
-            q.put(None)
-        except BaseException as exc:  # re-raised in the consumer  # noqa: BLE001
-            q.put(exc)
-
-    worker = threading.Thread(target=produce, daemon=True)
-    worker.start()
-    try:
-        while (item := q.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while not q.empty():
-            q.get_nowait()
 
 
 @dataclass(kw_only=True)
@@ -258,7 +226,7 @@ def collect(
     nobody = (np.empty((0, N_LANDMARKS, 3)), np.empty((0, N_LANDMARKS, 3)), np.empty((0, N_LANDMARKS)))
     looked = 0
     with PoseEstimator(model, max_people=max_people) as estimator:
-        for pending in _prefetched(frames):
+        for pending in prefetched(frames):
             t = pending.time_s
             if empty_probe is None or empty_probe.wants(t):
                 image_px, world_m, vis = estimator.detect(pending.upright(), frame_size_px=frame_size_px)

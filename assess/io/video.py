@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import numpy as np
@@ -129,19 +130,27 @@ def probe(path: Path) -> VideoInfo:
 
 
 def _timed(
-    path: Path, start_s: float | None, end_s: float | None
+    path: Path, start_s: float | None, end_s: float | None, *, snap_back_s: float = 0.0
 ) -> Iterator[tuple[float, av.VideoFrame]]:
-    """Decoded, still unconverted frames with ``start_s <= time_s < end_s``, times increasing."""
+    """Decoded, still unconverted frames with ``start_s <= time_s < end_s``, times increasing.
+
+    When the key frame the seek lands on is at most ``snap_back_s`` before ``start_s``, the
+    frames start there instead (nothing is decoded only to be dropped).
+    """
     with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "SLICE"
         if start_s is not None and start_s > 0 and stream.time_base is not None:
             container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
         last_t = -math.inf
+        first = True
         for frame in _decoded(container, stream):
             if frame.time is None:
                 continue
             t = float(frame.time)
+            if first and start_s is not None and start_s - t <= snap_back_s:
+                start_s = min(start_s, t)  # the key frame the seek landed on
+            first = False
             if t <= last_t:  # duplicate or out-of-order timestamps are dropped
                 continue
             if start_s is not None and t < start_s:
@@ -159,6 +168,7 @@ def iter_frames(
     start_s: float | None = None,
     end_s: float | None = None,
     max_side_px: int | None = None,
+    snap_back_s: float = 0.0,
 ) -> Iterator[Frame]:
     """Decode upright RGB frames with their real presentation times.
 
@@ -171,13 +181,16 @@ def iter_frames(
         frame before ``start_s`` and decodes forward, so the first frame is exact.
     max_side_px : int, optional
         Shrink frames whose longer side exceeds this (aspect ratio kept).
+    snap_back_s : float
+        Start at the key frame before ``start_s`` instead when it is at most this much earlier
+        (for samples that need not start at an exact time: no frame is decoded in vain).
 
     Notes
     -----
     A file cut short or damaged mid-way ends the iteration at the last good frame; the
     caller sees fewer frames than the header promised and warns about it.
     """
-    for t, frame in _timed(path, start_s, end_s):
+    for t, frame in _timed(path, start_s, end_s, snap_back_s=snap_back_s):
         yield Frame(t, _upright(frame, max_side_px))
 
 
@@ -273,3 +286,40 @@ def iter_webcam(index: int, /, *, max_frames: int | None = None) -> Iterator[Fra
             yield Frame(time.monotonic() - t0, np.ascontiguousarray(bgr[:, :, ::-1]))
     finally:
         cap.release()
+
+
+T = TypeVar("T")
+
+
+def prefetched(items: Iterator[T], depth: int = 4) -> Iterator[T]:
+    """``items`` produced in a background thread, ``depth`` ahead, so decoding overlaps the model.
+
+    An exception in the producer is raised in the consumer.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue[T | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for f in items:
+                if stop.is_set():
+                    return
+                q.put(f)
+            q.put(None)
+        except BaseException as exc:  # re-raised in the consumer  # noqa: BLE001
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while not q.empty():
+            q.get_nowait()
