@@ -97,8 +97,7 @@ def _count_in_bursts(path: Path, model: ModelInfo, starts: list[float]) -> int:
             )
             yield from ((i, f) for f in itertools.islice(frames, PEOPLE_SCAN_BURST_FRAMES))
 
-    # Decoding starts before the model is loaded, and runs ahead of it.
-    frames = prefetched(bursts())
+    frames = prefetched(bursts())  # decoded in a thread, ahead of the model
     from assess.io.pose import PoseEstimator
 
     counts: dict[int, list[int]] = {}
